@@ -1,0 +1,84 @@
+//! `grain run`: a program's `_start` as the root process; the exit status is its fate.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use grain::{ExitReason, PreopenDir, ProcessConfig, Runtime, RuntimeConfig, Stdio};
+
+/// Arguments of `grain run`.
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Grant the program a host directory (seen under the same path). Repeatable.
+    #[arg(long = "dir", value_name = "PATH")]
+    dirs: Vec<PathBuf>,
+    /// Give the program an environment variable. Repeatable.
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
+    env: Vec<(String, String)>,
+    /// Memory limit of every process, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    max_memory: Option<u64>,
+    /// Fuel limit of every process, in units of 100,000 instructions.
+    #[arg(long, value_name = "UNITS")]
+    max_fuel: Option<u64>,
+    /// The most processes alive at once.
+    #[arg(long, value_name = "N", default_value_t = RuntimeConfig::default().max_processes)]
+    max_processes: usize,
+    /// The program: a .wasm or .wat file.
+    module: PathBuf,
+    /// Arguments passed to the program.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+fn parse_env(s: &str) -> Result<(String, String), String> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected KEY=VALUE, got {s:?}"))?;
+    Ok((k.to_owned(), v.to_owned()))
+}
+
+pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the scheduler")?;
+    let status = tokio.block_on(run(args))?;
+    // The node ends with its root process: whatever else runs is dropped, as with lunatic.
+    std::io::stdout().flush().ok();
+    std::io::stderr().flush().ok();
+    std::process::exit(status)
+}
+
+async fn run(args: RunArgs) -> anyhow::Result<i32> {
+    let config = RuntimeConfig {
+        max_processes: args.max_processes,
+        stdio: Stdio {
+            inherit_stdin: true,
+            ..Stdio::default()
+        },
+        ..RuntimeConfig::default()
+    };
+    let rt = Runtime::new(config)?;
+    let module = rt.load_file(&args.module)?;
+    let mut process_config = ProcessConfig::root();
+    process_config.max_memory = args.max_memory;
+    process_config.max_fuel = args.max_fuel;
+    process_config.wasi.args = std::iter::once(args.module.display().to_string())
+        .chain(args.args)
+        .collect();
+    process_config.wasi.env = args.env;
+    for dir in &args.dirs {
+        anyhow::ensure!(dir.is_dir(), "--dir {}: not a directory", dir.display());
+        process_config.wasi.dirs.push(PreopenDir::same_path(dir));
+    }
+    let root = rt.spawn(&module, "_start", &[], process_config)?;
+    let reason = root.wait().await;
+    match &reason {
+        ExitReason::Normal | ExitReason::Exit { .. } => {}
+        ExitReason::Trap(trap) => eprint!("grain: process {} trapped: {trap}", root.pid()),
+        other => eprintln!("grain: process {} ended: {other}", root.pid()),
+    }
+    Ok(reason.exit_status())
+}

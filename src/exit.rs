@@ -1,0 +1,223 @@
+//! Why a process ended: exit reasons are data, so the shell, the observer and supervisors can act on them.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Pid;
+
+/// The fate of a process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExitReason {
+    /// The entry function returned, or the guest called `proc_exit(0)`.
+    Normal,
+    /// The guest called WASI `proc_exit` with a non-zero code.
+    Exit {
+        /// The exit code passed to `proc_exit`.
+        code: i32,
+    },
+    /// Somebody killed the process (`lunatic::process::kill`, the shell, the observer).
+    Killed,
+    /// A linked process failed and this one did not trap link deaths.
+    LinkDied {
+        /// The linked process whose failure took this one down.
+        pid: Pid,
+    },
+    /// The guest trapped.
+    Trap(Trap),
+}
+
+impl ExitReason {
+    /// A failure notifies links (a normal end does not).
+    pub fn is_failure(&self) -> bool {
+        !matches!(self, ExitReason::Normal)
+    }
+
+    /// The exit status `grain run` uses for a root process that ended this way.
+    ///
+    /// 0 for a normal end, the code of `proc_exit`, 101 for a trap (Rust's panic status),
+    /// 137 for a kill (128 + SIGKILL), 1 for a process taken down by a link.
+    pub fn exit_status(&self) -> i32 {
+        match self {
+            ExitReason::Normal => 0,
+            ExitReason::Exit { code } => *code,
+            ExitReason::Killed => 137,
+            ExitReason::LinkDied { .. } => 1,
+            ExitReason::Trap(_) => 101,
+        }
+    }
+
+    /// The trap, if the process trapped.
+    pub fn trap(&self) -> Option<&Trap> {
+        match self {
+            ExitReason::Trap(trap) => Some(trap),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ExitReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExitReason::Normal => write!(f, "normal"),
+            ExitReason::Exit { code } => write!(f, "exit({code})"),
+            ExitReason::Killed => write!(f, "killed"),
+            ExitReason::LinkDied { pid } => write!(f, "link died ({pid})"),
+            ExitReason::Trap(trap) => write!(f, "trap: {}: {}", trap.kind, trap.message),
+        }
+    }
+}
+
+/// What went wrong inside a trapped process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trap {
+    /// The class of the trap.
+    pub kind: TrapKind,
+    /// A human-readable message, e.g. the host function that refused a bad pointer.
+    pub message: String,
+    /// The wasm call stack at the trap, innermost frame first.
+    pub backtrace: Vec<Frame>,
+}
+
+impl Trap {
+    /// A trap without a backtrace.
+    pub fn new(kind: TrapKind, message: impl Into<String>) -> Self {
+        Trap {
+            kind,
+            message: message.into(),
+            backtrace: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}: {}", self.kind, self.message)?;
+        if !self.backtrace.is_empty() {
+            writeln!(f, "wasm backtrace:")?;
+            for (i, frame) in self.backtrace.iter().enumerate() {
+                writeln!(f, "  {i:>3}: {frame}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One frame of a wasm backtrace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Frame {
+    /// The function's name from the module's name section, demangled, if it has one.
+    pub function: Option<String>,
+    /// The function's index in the module.
+    pub index: u32,
+    /// The offset of the instruction in the module, if known.
+    pub offset: Option<usize>,
+}
+
+impl fmt::Display for Frame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.function {
+            Some(name) => write!(f, "{name}")?,
+            None => write!(f, "<wasm function {}>", self.index)?,
+        }
+        if let Some(offset) = self.offset {
+            write!(f, " @ {offset:#x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Classes of traps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TrapKind {
+    /// `unreachable` was executed (this is how a Rust guest's panic ends).
+    Unreachable,
+    /// A memory or table access out of bounds.
+    OutOfBounds,
+    /// The wasm stack overflowed.
+    StackOverflow,
+    /// The process used all of its fuel (its compute limit).
+    OutOfFuel,
+    /// The process tried to grow its memory past its limit.
+    MemoryLimit,
+    /// Integer overflow or division by zero.
+    Arithmetic,
+    /// An indirect call to a null or mistyped table entry.
+    BadCall,
+    /// A host function refused the guest's call (bad pointer, unknown resource, no permission...).
+    HostError,
+    /// The process could not start (no such export, instantiation failed).
+    Spawn,
+    /// Any other trap.
+    Other,
+}
+
+impl fmt::Display for TrapKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = match self {
+            TrapKind::Unreachable => "unreachable",
+            TrapKind::OutOfBounds => "out of bounds",
+            TrapKind::StackOverflow => "stack overflow",
+            TrapKind::OutOfFuel => "out of fuel",
+            TrapKind::MemoryLimit => "memory limit",
+            TrapKind::Arithmetic => "arithmetic",
+            TrapKind::BadCall => "bad indirect call",
+            TrapKind::HostError => "host error",
+            TrapKind::Spawn => "spawn failed",
+            TrapKind::Other => "trap",
+        };
+        f.write_str(s)
+    }
+}
+
+/// Turns the error a wasm call returned into an exit reason.
+pub(crate) fn classify(error: &wasmtime::Error) -> ExitReason {
+    if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return match exit.0 {
+            0 => ExitReason::Normal,
+            code => ExitReason::Exit { code },
+        };
+    }
+    let (kind, message) = if let Some(trap) = error.downcast_ref::<wasmtime::Trap>() {
+        let kind = match trap {
+            wasmtime::Trap::UnreachableCodeReached => TrapKind::Unreachable,
+            wasmtime::Trap::MemoryOutOfBounds
+            | wasmtime::Trap::HeapMisaligned
+            | wasmtime::Trap::TableOutOfBounds => TrapKind::OutOfBounds,
+            wasmtime::Trap::StackOverflow => TrapKind::StackOverflow,
+            wasmtime::Trap::OutOfFuel => TrapKind::OutOfFuel,
+            wasmtime::Trap::IntegerOverflow
+            | wasmtime::Trap::IntegerDivisionByZero
+            | wasmtime::Trap::BadConversionToInteger => TrapKind::Arithmetic,
+            wasmtime::Trap::IndirectCallToNull | wasmtime::Trap::BadSignature => {
+                TrapKind::BadCall
+            }
+            _ => TrapKind::Other,
+        };
+        (kind, trap.to_string())
+    } else if let Some(limit) = error.downcast_ref::<crate::process::MemoryLimitExceeded>() {
+        (TrapKind::MemoryLimit, limit.to_string())
+    } else if let Some(host) = error.downcast_ref::<crate::host::HostError>() {
+        (TrapKind::HostError, host.to_string())
+    } else {
+        (TrapKind::Other, format!("{error:#}"))
+    };
+    let backtrace = error
+        .downcast_ref::<wasmtime::WasmBacktrace>()
+        .map(|bt| {
+            bt.frames()
+                .iter()
+                .map(|frame| Frame {
+                    function: frame.func_name().map(str::to_owned),
+                    index: frame.func_index(),
+                    offset: frame.module_offset(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ExitReason::Trap(Trap {
+        kind,
+        message,
+        backtrace,
+    })
+}

@@ -1,0 +1,128 @@
+//! Host functions: the `lunatic::*` guest ABI plus WASI preview 1. One file per namespace,
+//! each with its own `add_to_linker`.
+//!
+//! Guest misuse (a bad pointer, an unknown resource id, invalid UTF-8, a missing permission)
+//! returns a [`HostError`], which traps that process only; the host never panics on guest input.
+
+mod distributed;
+mod error;
+mod message;
+mod process;
+mod registry;
+mod spawn;
+mod timer;
+mod trap;
+mod unimplemented;
+mod version;
+pub(crate) use version::ABI_VERSION;
+mod wasi;
+
+use wasmtime::Linker;
+
+use crate::process::ProcessState;
+
+pub(crate) type Caller<'a> = wasmtime::Caller<'a, ProcessState>;
+pub(crate) type Result<T> = wasmtime::Result<T>;
+
+/// A host function refused a guest's call; the guest traps with this message.
+#[derive(Debug, thiserror::Error)]
+#[error("{func}: {reason}")]
+pub struct HostError {
+    /// The host function, e.g. `lunatic::message::write_data`.
+    pub func: &'static str,
+    /// What was wrong.
+    pub reason: String,
+}
+
+/// A trap from host function `func`.
+pub(crate) fn fail(func: &'static str, reason: impl Into<String>) -> wasmtime::Error {
+    HostError {
+        func,
+        reason: reason.into(),
+    }
+    .into()
+}
+
+/// Links every host function into `linker`.
+pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
+    process::add_to_linker(linker)?;
+    message::add_to_linker(linker)?;
+    registry::add_to_linker(linker)?;
+    timer::add_to_linker(linker)?;
+    trap::add_to_linker(linker)?;
+    version::add_to_linker(linker)?;
+    error::add_to_linker(linker)?;
+    distributed::add_to_linker(linker)?;
+    wasi::add_to_linker(linker)?;
+    unimplemented::add_to_linker(linker)?;
+    wasmtime_wasi::p1::add_to_linker_async(linker, |state: &mut ProcessState| state.wasi())?;
+    Ok(())
+}
+
+/// Guest memory access with bounds checks that trap instead of panicking.
+pub(crate) mod mem {
+    use super::{Caller, Result, fail};
+
+    fn memory(caller: &Caller<'_>, func: &'static str) -> Result<wasmtime::Memory> {
+        caller
+            .data()
+            .memory
+            .ok_or_else(|| fail(func, "the module exports no memory named \"memory\""))
+    }
+
+    fn range(func: &'static str, ptr: u32, len: usize, size: usize) -> Result<std::ops::Range<usize>> {
+        let start = ptr as usize;
+        match start.checked_add(len) {
+            Some(end) if end <= size => Ok(start..end),
+            _ => Err(fail(
+                func,
+                format!("pointer {ptr:#x} with length {len} is outside the guest's memory ({size} bytes)"),
+            )),
+        }
+    }
+
+    /// Copies `len` bytes at `ptr` out of guest memory.
+    pub(crate) fn read(caller: &Caller<'_>, func: &'static str, ptr: u32, len: u32) -> Result<Vec<u8>> {
+        let data = memory(caller, func)?.data(caller);
+        let r = range(func, ptr, len as usize, data.len())?;
+        Ok(data[r].to_vec())
+    }
+
+    /// Reads a UTF-8 string.
+    pub(crate) fn read_str(caller: &Caller<'_>, func: &'static str, ptr: u32, len: u32) -> Result<String> {
+        String::from_utf8(read(caller, func, ptr, len)?).map_err(|_| fail(func, "the string is not valid UTF-8"))
+    }
+
+    /// Writes `bytes` at `ptr`.
+    pub(crate) fn write(caller: &mut Caller<'_>, func: &'static str, ptr: u32, bytes: &[u8]) -> Result<()> {
+        let memory = memory(caller, func)?;
+        let data = memory.data_mut(&mut *caller);
+        let r = range(func, ptr, bytes.len(), data.len())?;
+        data[r].copy_from_slice(bytes);
+        Ok(())
+    }
+
+    /// Writes a little-endian u64 at `ptr`.
+    pub(crate) fn write_u64(caller: &mut Caller<'_>, func: &'static str, ptr: u32, v: u64) -> Result<()> {
+        write(caller, func, ptr, &v.to_le_bytes())
+    }
+
+    /// Writes a little-endian u32 at `ptr`.
+    pub(crate) fn write_u32(caller: &mut Caller<'_>, func: &'static str, ptr: u32, v: u32) -> Result<()> {
+        write(caller, func, ptr, &v.to_le_bytes())
+    }
+
+    /// Gives `f` mutable access to `len` bytes at `ptr` together with the process state.
+    pub(crate) fn with_slice_mut<R>(
+        caller: &mut Caller<'_>,
+        func: &'static str,
+        ptr: u32,
+        len: u32,
+        f: impl FnOnce(&mut [u8], &mut crate::process::ProcessState) -> Result<R>,
+    ) -> Result<R> {
+        let memory = memory(caller, func)?;
+        let (data, state) = memory.data_and_store_mut(&mut *caller);
+        let r = range(func, ptr, len as usize, data.len())?;
+        f(&mut data[r], state)
+    }
+}

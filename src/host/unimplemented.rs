@@ -1,0 +1,108 @@
+//! Host functions grain links but does not implement yet (networking, sqlite, metrics and
+//! the resource passing that goes with sockets). Every lunatic-rs module loads; calling one of
+//! these traps the caller with a message naming the function, never a silent wrong answer.
+
+use wasmtime::{FuncType, Linker, ValType};
+
+use super::{Result, fail};
+use crate::process::ProcessState;
+
+/// (namespace, name, params, results): `i` i32, `I` i64, `F` f64.
+const FUNCTIONS: &[(&str, &str, &str, &str)] = &[
+    ("lunatic::message", "push_tcp_stream", "I", "I"),
+    ("lunatic::message", "take_tcp_stream", "I", "I"),
+    ("lunatic::message", "push_tls_stream", "I", "I"),
+    ("lunatic::message", "take_tls_stream", "I", "I"),
+    ("lunatic::message", "push_udp_socket", "I", "I"),
+    ("lunatic::message", "take_udp_socket", "I", "I"),
+    ("lunatic::metrics", "counter", "iiI", ""),
+    ("lunatic::metrics", "increment_counter", "ii", ""),
+    ("lunatic::metrics", "gauge", "iiF", ""),
+    ("lunatic::metrics", "increment_gauge", "iiF", ""),
+    ("lunatic::metrics", "decrement_gauge", "iiF", ""),
+    ("lunatic::metrics", "histogram", "iiF", ""),
+    ("lunatic::networking", "resolve", "iiIi", "i"),
+    ("lunatic::networking", "drop_dns_iterator", "I", ""),
+    ("lunatic::networking", "resolve_next", "Iiiiii", "i"),
+    ("lunatic::networking", "tcp_bind", "iiiiii", "i"),
+    ("lunatic::networking", "drop_tcp_listener", "I", ""),
+    ("lunatic::networking", "tcp_local_addr", "Ii", "i"),
+    ("lunatic::networking", "tcp_accept", "Iii", "i"),
+    ("lunatic::networking", "tcp_connect", "iiiiiIi", "i"),
+    ("lunatic::networking", "tcp_peer_addr", "Ii", "i"),
+    ("lunatic::networking", "drop_tcp_stream", "I", ""),
+    ("lunatic::networking", "clone_tcp_stream", "I", "I"),
+    ("lunatic::networking", "tcp_write_vectored", "Iiii", "i"),
+    ("lunatic::networking", "tcp_peek", "Iiii", "i"),
+    ("lunatic::networking", "tcp_read", "Iiii", "i"),
+    ("lunatic::networking", "set_read_timeout", "II", ""),
+    ("lunatic::networking", "set_write_timeout", "II", ""),
+    ("lunatic::networking", "set_peek_timeout", "II", ""),
+    ("lunatic::networking", "get_read_timeout", "I", "I"),
+    ("lunatic::networking", "get_write_timeout", "I", "I"),
+    ("lunatic::networking", "get_peek_timeout", "I", "I"),
+    ("lunatic::networking", "tcp_flush", "Ii", "i"),
+    ("lunatic::networking", "tls_bind", "iiiiiiiiii", "i"),
+    ("lunatic::networking", "drop_tls_listener", "I", ""),
+    ("lunatic::networking", "tls_local_addr", "Ii", "i"),
+    ("lunatic::networking", "tls_accept", "Iii", "i"),
+    ("lunatic::networking", "tls_connect", "iiiIiii", "i"),
+    ("lunatic::networking", "drop_tls_stream", "I", ""),
+    ("lunatic::networking", "clone_tls_stream", "I", "I"),
+    ("lunatic::networking", "tls_write_vectored", "Iiii", "i"),
+    ("lunatic::networking", "tls_read", "Iiii", "i"),
+    ("lunatic::networking", "set_tls_read_timeout", "II", ""),
+    ("lunatic::networking", "set_tls_write_timeout", "II", ""),
+    ("lunatic::networking", "get_tls_read_timeout", "I", "I"),
+    ("lunatic::networking", "get_tls_write_timeout", "I", "I"),
+    ("lunatic::networking", "tls_flush", "Ii", "i"),
+    ("lunatic::networking", "udp_bind", "iiiiii", "i"),
+    ("lunatic::networking", "udp_local_addr", "Ii", "i"),
+    ("lunatic::networking", "udp_peer_addr", "Ii", "i"),
+    ("lunatic::networking", "drop_udp_socket", "I", ""),
+    ("lunatic::networking", "udp_receive", "Iiii", "i"),
+    ("lunatic::networking", "udp_receive_from", "Iiiii", "i"),
+    ("lunatic::networking", "udp_connect", "IiiiiiIi", "i"),
+    ("lunatic::networking", "clone_udp_socket", "I", "I"),
+    ("lunatic::networking", "set_udp_socket_broadcast", "Ii", ""),
+    ("lunatic::networking", "get_udp_socket_broadcast", "I", "i"),
+    ("lunatic::networking", "set_udp_socket_ttl", "Ii", ""),
+    ("lunatic::networking", "get_udp_socket_ttl", "I", "i"),
+    ("lunatic::networking", "udp_send_to", "Iiiiiiiii", "i"),
+    ("lunatic::networking", "udp_send", "Iiii", "i"),
+    ("lunatic::sqlite", "open", "iii", "I"),
+    ("lunatic::sqlite", "query_prepare", "Iii", "I"),
+    ("lunatic::sqlite", "execute", "Iii", "i"),
+    ("lunatic::sqlite", "bind_value", "Iii", ""),
+    ("lunatic::sqlite", "sqlite3_changes", "I", "i"),
+    ("lunatic::sqlite", "statement_reset", "I", ""),
+    ("lunatic::sqlite", "last_error", "Ii", "i"),
+    ("lunatic::sqlite", "sqlite3_finalize", "I", ""),
+    ("lunatic::sqlite", "sqlite3_step", "I", "i"),
+    ("lunatic::sqlite", "read_column", "Iii", "i"),
+    ("lunatic::sqlite", "column_names", "Ii", "i"),
+    ("lunatic::sqlite", "read_row", "Ii", "i"),
+    ("lunatic::sqlite", "column_count", "I", "i"),
+    ("lunatic::sqlite", "column_name", "Iii", "i"),
+];
+
+fn types(code: &str) -> Vec<ValType> {
+    code.chars()
+        .map(|c| match c {
+            'i' => ValType::I32,
+            'I' => ValType::I64,
+            _ => ValType::F64,
+        })
+        .collect()
+}
+
+pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
+    for (namespace, name, params, results) in FUNCTIONS {
+        let ty = FuncType::new(linker.engine(), types(params), types(results));
+        let full: &'static str = Box::leak(format!("{namespace}::{name}").into_boxed_str());
+        linker.func_new(namespace, name, ty, move |_, _, _| {
+            Err(fail(full, "not implemented in grain yet (networking, sqlite and metrics are coming)"))
+        })?;
+    }
+    Ok(())
+}

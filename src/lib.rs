@@ -1,0 +1,48 @@
+//! # grain
+//!
+//! An Erlang-inspired runtime for WebAssembly. Every process is a sandboxed wasm instance
+//! with its own linear memory, a mailbox, links and monitors, a compute (fuel) limit and a
+//! memory limit. Processes run on tokio and are preempted, so a process that loops forever,
+//! exhausts its memory or traps never harms the runtime or its neighbours.
+//!
+//! The guest ABI is lunatic's: programs built with the `lunatic` crate run unmodified.
+//!
+//! ```
+//! # #[tokio::main] async fn main() -> Result<(), grain::Error> {
+//! use grain::{ExitReason, ProcessConfig, Runtime, RuntimeConfig};
+//!
+//! let rt = Runtime::new(RuntimeConfig::default())?;
+//! let module = rt.load("adder", br#"(module
+//!     (memory (export "memory") 1)
+//!     (func (export "main") (param i32 i32) (drop (i32.add (local.get 0) (local.get 1)))))"#)?;
+//! let process = rt.spawn(&module, "main", &[grain::Param::I32(1), grain::Param::I32(2)],
+//!     ProcessConfig::default())?;
+//! assert_eq!(process.wait().await, ExitReason::Normal);
+//! # Ok(()) }
+//! ```
+
+pub mod config;
+pub mod error;
+pub mod exit;
+mod host;
+pub mod mailbox;
+pub mod message;
+pub mod module;
+pub mod observe;
+mod pid;
+pub mod process;
+pub mod registry;
+mod resources;
+pub mod runtime;
+
+pub use config::{FUEL_UNIT, PreopenDir, ProcessConfig, WasiConfig};
+pub use error::Error;
+pub use exit::{ExitReason, Frame, Trap, TrapKind};
+pub use host::HostError;
+pub use module::Module;
+pub use pid::{ParsePidError, Pid};
+pub use process::{Param, Process};
+pub use runtime::{Capture, Output, Runtime, RuntimeConfig, Stdio};
+
+/// The lunatic ABI version grain implements, as `lunatic::version::*` reports it.
+pub const LUNATIC_ABI_VERSION: (u32, u32, u32) = host::ABI_VERSION;

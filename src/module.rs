@@ -1,0 +1,142 @@
+//! Compiled modules: compiled once, instantiated for every process spawned from them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::process::ProcessState;
+
+/// A compiled, linked module. Cheap to clone.
+#[derive(Clone)]
+pub struct Module(Arc<ModuleInner>);
+
+struct ModuleInner {
+    id: u64,
+    name: String,
+    size: usize,
+    compile_time: Duration,
+    module: wasmtime::Module,
+    pre: wasmtime::InstancePre<ProcessState>,
+}
+
+/// An export or import of a module, for listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemInfo {
+    /// For imports, the module it comes from (e.g. `lunatic::message`); empty for exports.
+    pub namespace: String,
+    /// The item's name.
+    pub name: String,
+    /// Its type, e.g. `func(i32, i64) -> i32` or `memory`.
+    pub ty: String,
+}
+
+impl Module {
+    pub(crate) fn new(
+        id: u64,
+        name: String,
+        size: usize,
+        compile_time: Duration,
+        module: wasmtime::Module,
+        pre: wasmtime::InstancePre<ProcessState>,
+    ) -> Self {
+        Module(Arc::new(ModuleInner {
+            id,
+            name,
+            size,
+            compile_time,
+            module,
+            pre,
+        }))
+    }
+
+    /// The runtime-wide id of this module.
+    pub fn id(&self) -> u64 {
+        self.0.id
+    }
+
+    /// The name it was loaded under.
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Size of the wasm binary in bytes.
+    pub fn size(&self) -> usize {
+        self.0.size
+    }
+
+    /// How long compilation took.
+    pub fn compile_time(&self) -> Duration {
+        self.0.compile_time
+    }
+
+    /// The underlying wasmtime module.
+    pub fn wasm(&self) -> &wasmtime::Module {
+        &self.0.module
+    }
+
+    pub(crate) fn pre(&self) -> &wasmtime::InstancePre<ProcessState> {
+        &self.0.pre
+    }
+
+    /// The type of an exported function, if the module exports one of that name.
+    pub fn function(&self, name: &str) -> Option<wasmtime::FuncType> {
+        self.0.module.get_export(name)?.func().cloned()
+    }
+
+    /// The module's exports.
+    pub fn exports(&self) -> Vec<ItemInfo> {
+        self.0
+            .module
+            .exports()
+            .map(|e| ItemInfo {
+                namespace: String::new(),
+                name: e.name().to_owned(),
+                ty: describe(&e.ty()),
+            })
+            .collect()
+    }
+
+    /// The module's imports.
+    pub fn imports(&self) -> Vec<ItemInfo> {
+        self.0
+            .module
+            .imports()
+            .map(|i| ItemInfo {
+                namespace: i.module().to_owned(),
+                name: i.name().to_owned(),
+                ty: describe(&i.ty()),
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Module")
+            .field("id", &self.0.id)
+            .field("name", &self.0.name)
+            .finish()
+    }
+}
+
+fn describe(ty: &wasmtime::ExternType) -> String {
+    match ty {
+        wasmtime::ExternType::Func(f) => describe_func(f),
+        wasmtime::ExternType::Memory(_) => "memory".into(),
+        wasmtime::ExternType::Table(_) => "table".into(),
+        wasmtime::ExternType::Global(_) => "global".into(),
+        wasmtime::ExternType::Tag(_) => "tag".into(),
+    }
+}
+
+/// `func(i32, i64) -> i32`.
+pub(crate) fn describe_func(f: &wasmtime::FuncType) -> String {
+    let params: Vec<String> = f.params().map(|p| p.to_string()).collect();
+    let results: Vec<String> = f.results().map(|p| p.to_string()).collect();
+    let mut s = format!("func({})", params.join(", "));
+    if !results.is_empty() {
+        s.push_str(&format!(" -> {}", results.join(", ")));
+    }
+    s
+}

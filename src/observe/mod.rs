@@ -1,0 +1,14 @@
+//! The observer data plane (after tokio-console): stats slots written by processes,
+//! lifecycle events in a bounded channel, and one aggregator task that folds both into
+//! snapshots and deltas for any number of subscribers. Processes never wait for observers.
+
+mod aggregator;
+mod event;
+mod snapshot;
+mod stats;
+
+pub(crate) use aggregator::start_aggregator;
+pub use event::{Event, EventKind};
+pub(crate) use event::EventSink;
+pub use snapshot::{Delta, Observer, ProcessRow, Snapshot, Totals, Update};
+pub use stats::{HostCall, Status, StatsSlot};

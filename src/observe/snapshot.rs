@@ -1,0 +1,118 @@
+//! What observers receive. Plain serde data: the same types cross the control socket.
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+use super::{Event, HostCall, Status};
+use crate::{ExitReason, Pid};
+
+/// One row of the process table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessRow {
+    /// The process.
+    pub pid: Pid,
+    /// Who spawned it.
+    pub parent: Option<Pid>,
+    /// Its registered names.
+    pub names: Vec<String>,
+    /// Its module's name.
+    pub module: String,
+    /// Its entry function.
+    pub function: String,
+    /// What it is doing.
+    pub status: Status,
+    /// Fuel consumed so far (instructions).
+    pub fuel_used: u64,
+    /// Its fuel limit (instructions), if any.
+    pub fuel_limit: Option<u64>,
+    /// Linear memory in bytes.
+    pub memory_bytes: u64,
+    /// Its memory limit in bytes, if any.
+    pub memory_limit: Option<u64>,
+    /// Queued messages.
+    pub mailbox_len: usize,
+    /// Messages delivered to it.
+    pub messages_in: u64,
+    /// Messages it sent.
+    pub messages_out: u64,
+    /// The blocking host call it is parked in, and since when (µs).
+    pub host_call: Option<(HostCall, u64)>,
+    /// Its links.
+    pub links: Vec<Pid>,
+    /// When it was spawned (µs since the runtime started).
+    pub spawned_us: u64,
+}
+
+/// Counters for the header of a view.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Processes alive.
+    pub alive: u64,
+    /// Processes spawned since start.
+    pub spawned: u64,
+    /// Processes ended since start.
+    pub exited: u64,
+    /// Events dropped because the channel was full.
+    pub dropped_events: u64,
+}
+
+/// Everything an observer needs to draw from scratch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// When (µs since the runtime started).
+    pub at_us: u64,
+    /// Live processes, by pid.
+    pub processes: Vec<ProcessRow>,
+    /// Recent events, oldest first (bounded).
+    pub events: Vec<Event>,
+    /// Recent exits with their reasons, oldest first (bounded).
+    pub exits: Vec<(Pid, ExitReason)>,
+    /// Counters.
+    pub totals: Totals,
+}
+
+/// What changed since the previous update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delta {
+    /// When (µs since the runtime started).
+    pub at_us: u64,
+    /// Rows that are new or changed.
+    pub changed: Vec<ProcessRow>,
+    /// Processes that left the table.
+    pub removed: Vec<Pid>,
+    /// Events since the previous update.
+    pub events: Vec<Event>,
+    /// Counters.
+    pub totals: Totals,
+}
+
+/// One message of the observer stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Update {
+    /// The whole state (first message to a subscriber).
+    Full(Snapshot),
+    /// Changes since the previous update.
+    Delta(Delta),
+}
+
+/// A subscription to a runtime's data plane.
+#[derive(Debug)]
+pub struct Observer {
+    rx: mpsc::UnboundedReceiver<Update>,
+}
+
+impl Observer {
+    pub(crate) fn new(rx: mpsc::UnboundedReceiver<Update>) -> Self {
+        Observer { rx }
+    }
+
+    /// The next update; `None` once the runtime is gone.
+    pub async fn next(&mut self) -> Option<Update> {
+        self.rx.recv().await
+    }
+
+    /// An update if one is ready now.
+    pub fn try_next(&mut self) -> Option<Update> {
+        self.rx.try_recv().ok()
+    }
+}

@@ -1,0 +1,133 @@
+//! Per-process stats slots: atomics written by the process at yield points, host calls,
+//! memory growth and exit, read by the aggregator. No observer ever touches a live `Store`.
+
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering::Relaxed};
+
+use serde::{Deserialize, Serialize};
+
+/// What a process is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    /// Instantiating.
+    Starting,
+    /// Running wasm, or runnable.
+    Running,
+    /// Parked in a blocking host call (receive, sleep...).
+    Waiting,
+    /// Ended.
+    Exited,
+}
+
+/// The blocking host calls a process can be parked in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HostCall {
+    /// `lunatic::message::receive`.
+    Receive,
+    /// `lunatic::message::send_receive_skip_search`.
+    SendReceive,
+    /// `lunatic::process::sleep_ms`.
+    Sleep,
+    /// `lunatic::process::compile_module`.
+    CompileModule,
+}
+
+impl HostCall {
+    const ALL: [HostCall; 4] = [
+        HostCall::Receive,
+        HostCall::SendReceive,
+        HostCall::Sleep,
+        HostCall::CompileModule,
+    ];
+
+    /// The host function's full name.
+    pub fn name(self) -> &'static str {
+        match self {
+            HostCall::Receive => "lunatic::message::receive",
+            HostCall::SendReceive => "lunatic::message::send_receive_skip_search",
+            HostCall::Sleep => "lunatic::process::sleep_ms",
+            HostCall::CompileModule => "lunatic::process::compile_module",
+        }
+    }
+}
+
+/// The atomics of one process.
+#[derive(Debug, Default)]
+pub struct StatsSlot {
+    status: AtomicU8,
+    fuel_used: AtomicU64,
+    memory_bytes: AtomicU64,
+    messages_in: AtomicU64,
+    messages_out: AtomicU64,
+    host_call: AtomicU8,
+    host_call_since_us: AtomicU64,
+}
+
+impl StatsSlot {
+    /// The current status.
+    pub fn status(&self) -> Status {
+        match self.status.load(Relaxed) {
+            0 => Status::Starting,
+            1 => Status::Running,
+            2 => Status::Waiting,
+            _ => Status::Exited,
+        }
+    }
+
+    pub(crate) fn set_status(&self, status: Status) {
+        self.status.store(status as u8, Relaxed);
+    }
+
+    /// Instructions' worth of fuel consumed so far.
+    pub fn fuel_used(&self) -> u64 {
+        self.fuel_used.load(Relaxed)
+    }
+
+    pub(crate) fn set_fuel_used(&self, fuel: u64) {
+        self.fuel_used.store(fuel, Relaxed);
+    }
+
+    /// Linear memory size in bytes.
+    pub fn memory_bytes(&self) -> u64 {
+        self.memory_bytes.load(Relaxed)
+    }
+
+    pub(crate) fn set_memory_bytes(&self, bytes: u64) {
+        self.memory_bytes.store(bytes, Relaxed);
+    }
+
+    /// Messages delivered to this process.
+    pub fn messages_in(&self) -> u64 {
+        self.messages_in.load(Relaxed)
+    }
+
+    pub(crate) fn count_in(&self) {
+        self.messages_in.fetch_add(1, Relaxed);
+    }
+
+    /// Messages this process sent.
+    pub fn messages_out(&self) -> u64 {
+        self.messages_out.load(Relaxed)
+    }
+
+    pub(crate) fn count_out(&self) {
+        self.messages_out.fetch_add(1, Relaxed);
+    }
+
+    /// The blocking host call the process is in, and since when (µs since runtime start).
+    pub fn host_call(&self) -> Option<(HostCall, u64)> {
+        let code = self.host_call.load(Relaxed);
+        let call = HostCall::ALL.get(usize::from(code).checked_sub(1)?)?;
+        Some((*call, self.host_call_since_us.load(Relaxed)))
+    }
+
+    pub(crate) fn enter(&self, call: HostCall, now_us: u64) {
+        self.host_call_since_us.store(now_us, Relaxed);
+        self.host_call.store(call as u8 + 1, Relaxed);
+        self.set_status(Status::Waiting);
+    }
+
+    pub(crate) fn leave(&self) {
+        self.host_call.store(0, Relaxed);
+        self.set_status(Status::Running);
+    }
+}

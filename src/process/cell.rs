@@ -1,0 +1,221 @@
+//! The shared part of a process: what other processes, the host and observers can reach.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::{mpsc, watch};
+
+use crate::config::ProcessConfig;
+use crate::mailbox::Mailbox;
+use crate::message::{DataMessage, Message};
+use crate::module::Module;
+use crate::observe::StatsSlot;
+use crate::{ExitReason, Pid};
+
+/// Signals are handled by the process's task between slices of guest execution.
+#[derive(Debug)]
+pub(crate) enum Signal {
+    /// Stop now.
+    Kill,
+    /// A linked process failed.
+    LinkDied { pid: Pid, tag: Option<i64> },
+}
+
+/// Links and monitors of a process.
+#[derive(Debug, Default)]
+pub(crate) struct Relations {
+    /// Linked processes and the tag of each link.
+    pub links: HashMap<Pid, Option<i64>>,
+    /// Processes monitoring this one.
+    pub monitored_by: HashSet<Pid>,
+    /// Processes this one monitors.
+    pub monitoring: HashSet<Pid>,
+    /// Set when the process has ended: no new links or monitors attach after that.
+    pub dead: bool,
+}
+
+pub(crate) struct ProcessCell {
+    pub pid: Pid,
+    pub parent: Option<Pid>,
+    pub module: Module,
+    pub function: String,
+    pub config: Arc<ProcessConfig>,
+    pub mailbox: Mailbox,
+    pub stats: StatsSlot,
+    pub die_when_link_dies: AtomicBool,
+    pub registered: AtomicBool,
+    pub spawned_us: u64,
+    signals: mpsc::UnboundedSender<Signal>,
+    relations: Mutex<Relations>,
+    exit: watch::Sender<Option<ExitReason>>,
+}
+
+impl ProcessCell {
+    #[allow(clippy::too_many_arguments, reason = "a plain constructor of a plain struct")]
+    pub(crate) fn new(
+        pid: Pid,
+        parent: Option<Pid>,
+        module: Module,
+        function: String,
+        config: Arc<ProcessConfig>,
+        spawned_us: u64,
+    ) -> (Arc<Self>, mpsc::UnboundedReceiver<Signal>) {
+        let (signals, rx) = mpsc::unbounded_channel();
+        let cell = ProcessCell {
+            pid,
+            parent,
+            module,
+            function,
+            config,
+            mailbox: Mailbox::default(),
+            stats: StatsSlot::default(),
+            die_when_link_dies: AtomicBool::new(true),
+            registered: AtomicBool::new(false),
+            spawned_us,
+            signals,
+            relations: Mutex::new(Relations::default()),
+            exit: watch::Sender::new(None),
+        };
+        (Arc::new(cell), rx)
+    }
+
+    pub(crate) fn signal(&self, signal: Signal) {
+        // The receiver is gone only once the process has ended; then the signal is moot.
+        let _ = self.signals.send(signal);
+    }
+
+    pub(crate) fn relations(&self) -> MutexGuard<'_, Relations> {
+        self.relations.lock().expect("relations lock")
+    }
+
+    /// Delivers a message to this process's mailbox.
+    pub(crate) fn deliver(&self, message: Message) {
+        self.stats.count_in();
+        self.mailbox.push(message);
+    }
+
+    pub(crate) fn set_exit(&self, reason: ExitReason) {
+        self.exit.send_replace(Some(reason));
+    }
+}
+
+/// A handle on a process, alive or ended. Cheap to clone.
+#[derive(Clone)]
+pub struct Process {
+    pub(crate) cell: Arc<ProcessCell>,
+}
+
+impl Process {
+    /// Its pid.
+    pub fn pid(&self) -> Pid {
+        self.cell.pid
+    }
+
+    /// The process that spawned it, if a process did.
+    pub fn parent(&self) -> Option<Pid> {
+        self.cell.parent
+    }
+
+    /// The module it runs.
+    pub fn module(&self) -> &Module {
+        &self.cell.module
+    }
+
+    /// The function it was started with.
+    pub fn function(&self) -> &str {
+        &self.cell.function
+    }
+
+    /// Its configuration (limits, permissions, sandbox).
+    pub fn config(&self) -> &ProcessConfig {
+        &self.cell.config
+    }
+
+    /// Its stats slot.
+    pub fn stats(&self) -> &StatsSlot {
+        &self.cell.stats
+    }
+
+    /// The number of messages in its mailbox.
+    pub fn mailbox_len(&self) -> usize {
+        self.cell.mailbox.len()
+    }
+
+    /// Its links, with their tags.
+    pub fn links(&self) -> Vec<(Pid, Option<i64>)> {
+        let mut links: Vec<_> = self
+            .cell
+            .relations()
+            .links
+            .iter()
+            .map(|(p, t)| (*p, *t))
+            .collect();
+        links.sort();
+        links
+    }
+
+    /// The processes monitoring it.
+    pub fn monitored_by(&self) -> Vec<Pid> {
+        let mut pids: Vec<_> = self.cell.relations().monitored_by.iter().copied().collect();
+        pids.sort();
+        pids
+    }
+
+    /// The processes it monitors.
+    pub fn monitoring(&self) -> Vec<Pid> {
+        let mut pids: Vec<_> = self.cell.relations().monitoring.iter().copied().collect();
+        pids.sort();
+        pids
+    }
+
+    /// Does it trap link deaths (receive them as messages) rather than die with its links?
+    pub fn traps_link_deaths(&self) -> bool {
+        !self.cell.die_when_link_dies.load(Ordering::Relaxed)
+    }
+
+    /// Why it ended, if it has.
+    pub fn exit_reason(&self) -> Option<ExitReason> {
+        self.cell.exit.borrow().clone()
+    }
+
+    /// Is it still running?
+    pub fn is_alive(&self) -> bool {
+        self.exit_reason().is_none()
+    }
+
+    /// Waits until it ends and returns why.
+    pub async fn wait(&self) -> ExitReason {
+        let mut rx = self.cell.exit.subscribe();
+        let reason = rx
+            .wait_for(Option::is_some)
+            .await
+            .expect("the sender lives in the cell we hold");
+        reason.clone().expect("waited for Some")
+    }
+
+    /// Kills it (no effect if it has ended).
+    pub fn kill(&self) {
+        self.cell.signal(Signal::Kill);
+    }
+
+    /// Sends it a data message with `tag` (0 = untagged) from the host.
+    pub fn send(&self, tag: i64, bytes: Vec<u8>) {
+        self.cell.deliver(Message::Data(DataMessage::new(tag, bytes)));
+    }
+
+    /// Calls `f` with its queued messages, without taking them.
+    pub fn peek_mailbox<R>(&self, f: impl FnOnce(&std::collections::VecDeque<Message>) -> R) -> R {
+        self.cell.mailbox.peek(f)
+    }
+}
+
+impl std::fmt::Debug for Process {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Process")
+            .field("pid", &self.cell.pid)
+            .field("module", &self.cell.module.name())
+            .field("function", &self.cell.function)
+            .finish()
+    }
+}

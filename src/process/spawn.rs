@@ -1,0 +1,192 @@
+//! Spawning: checking the entry point, wiring links, starting the task.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use wasmtime::{Val, ValType};
+
+use super::ProcessCell;
+use super::task;
+use crate::config::ProcessConfig;
+use crate::error::Error;
+use crate::module::{Module, describe_func};
+use crate::observe::{EventKind, Status};
+use crate::runtime::RuntimeInner;
+use crate::Pid;
+
+/// An argument of a process's entry function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    /// A wasm `i32`.
+    I32(i32),
+    /// A wasm `i64`.
+    I64(i64),
+    /// A wasm `v128`.
+    V128(u128),
+}
+
+impl Param {
+    fn val(self) -> Val {
+        match self {
+            Param::I32(v) => Val::I32(v),
+            Param::I64(v) => Val::I64(v),
+            Param::V128(v) => Val::V128(v.into()),
+        }
+    }
+
+    fn type_name(self) -> &'static str {
+        match self {
+            Param::I32(_) => "i32",
+            Param::I64(_) => "i64",
+            Param::V128(_) => "v128",
+        }
+    }
+
+    fn fits(self, ty: &ValType) -> bool {
+        matches!(
+            (self, ty),
+            (Param::I32(_), ValType::I32) | (Param::I64(_), ValType::I64) | (Param::V128(_), ValType::V128)
+        )
+    }
+
+    /// Decodes lunatic's spawn parameters: 17-byte chunks of a type byte (0x7F i32, 0x7E i64,
+    /// 0x7B v128) and a little-endian u128.
+    pub fn decode_lunatic(bytes: &[u8]) -> Result<Vec<Param>, String> {
+        if bytes.len() % 17 != 0 {
+            return Err(format!(
+                "params must be 17-byte chunks, but {} bytes are left over",
+                bytes.len() % 17
+            ));
+        }
+        bytes
+            .chunks_exact(17)
+            .map(|chunk| {
+                let value = u128::from_le_bytes(chunk[1..].try_into().expect("16 bytes"));
+                match chunk[0] {
+                    0x7F => Ok(Param::I32(value as i32)),
+                    0x7E => Ok(Param::I64(value as i64)),
+                    0x7B => Ok(Param::V128(value)),
+                    other => Err(format!("unknown param type {other:#04x}")),
+                }
+            })
+            .collect()
+    }
+}
+
+/// How to spawn a process.
+pub(crate) struct SpawnRequest {
+    pub module: Module,
+    pub function: String,
+    pub params: Vec<Param>,
+    pub config: Arc<ProcessConfig>,
+    pub parent: Option<Pid>,
+    /// Link the new process to this one, with this tag, before it runs.
+    pub link: Option<(Arc<ProcessCell>, Option<i64>)>,
+}
+
+impl RuntimeInner {
+    pub(crate) fn spawn(self: &Arc<Self>, req: SpawnRequest) -> Result<Arc<ProcessCell>, Error> {
+        let ty = req
+            .module
+            .function(&req.function)
+            .ok_or_else(|| Error::NoSuchFunction {
+                module: req.module.name().to_owned(),
+                function: req.function.clone(),
+            })?;
+        let fits = ty.params().len() == req.params.len()
+            && ty.params().zip(&req.params).all(|(t, p)| p.fits(&t));
+        if !fits {
+            let given: Vec<&str> = req.params.iter().map(|p| p.type_name()).collect();
+            return Err(Error::BadArguments {
+                function: req.function.clone(),
+                expected: describe_func(&ty),
+                given: format!("({})", given.join(", ")),
+            });
+        }
+        if self.processes.len() >= self.config.max_processes {
+            return Err(Error::ProcessLimit(self.config.max_processes));
+        }
+        let pid = Pid(self.next_pid.fetch_add(1, Ordering::Relaxed));
+        let (cell, signals) = ProcessCell::new(
+            pid,
+            req.parent,
+            req.module.clone(),
+            req.function.clone(),
+            req.config,
+            self.now_us(),
+        );
+        self.processes.insert(pid, cell.clone());
+        self.spawned_total.fetch_add(1, Ordering::Relaxed);
+        self.emit(
+            pid,
+            EventKind::Spawned {
+                parent: req.parent,
+                module: req.module.name().to_owned(),
+                function: req.function.clone(),
+            },
+        );
+        if let Some((other, tag)) = req.link {
+            self.link(&cell, &other, tag);
+        }
+        cell.stats.set_status(Status::Starting);
+        let params = req.params.into_iter().map(Param::val).collect();
+        tokio::spawn(task::run(self.clone(), cell.clone(), signals, params));
+        Ok(cell)
+    }
+
+    /// Links two processes (both sides, at once). If `b` has ended, `a` gets its link-died
+    /// signal right away (Erlang's `noproc`).
+    pub(crate) fn link(&self, a: &Arc<ProcessCell>, b: &Arc<ProcessCell>, tag: Option<i64>) {
+        if a.pid == b.pid {
+            return;
+        }
+        let b_alive = {
+            let mut rb = b.relations();
+            if !rb.dead {
+                rb.links.insert(a.pid, tag);
+            }
+            !rb.dead
+        };
+        if b_alive {
+            a.relations().links.insert(b.pid, tag);
+            self.emit(a.pid, EventKind::Linked { other: b.pid });
+        } else {
+            a.signal(super::Signal::LinkDied { pid: b.pid, tag });
+        }
+    }
+
+    /// Removes the link between `a` and the process `b` (if any).
+    pub(crate) fn unlink(&self, a: &ProcessCell, b: Pid) {
+        let had = a.relations().links.remove(&b).is_some();
+        if let Some(other) = self.cell(b) {
+            other.relations().links.remove(&a.pid);
+        }
+        if had {
+            self.emit(a.pid, EventKind::Unlinked { other: b });
+        }
+    }
+
+    /// `watcher` monitors `target`; a target that has already ended is reported at once.
+    pub(crate) fn monitor(&self, watcher: &ProcessCell, target: Pid) {
+        let alive = self.cell(target).is_some_and(|cell| {
+            let mut rel = cell.relations();
+            if !rel.dead {
+                rel.monitored_by.insert(watcher.pid);
+            }
+            !rel.dead
+        });
+        if alive {
+            watcher.relations().monitoring.insert(target);
+        } else {
+            watcher.deliver(crate::message::Message::ProcessDied { pid: target });
+        }
+    }
+
+    /// `watcher` stops monitoring `target`.
+    pub(crate) fn demonitor(&self, watcher: &ProcessCell, target: Pid) {
+        watcher.relations().monitoring.remove(&target);
+        if let Some(cell) = self.cell(target) {
+            cell.relations().monitored_by.remove(&watcher.pid);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! What a process's wasmtime `Store` holds.
+
+use std::sync::Arc;
+
+use wasmtime_wasi::WasiCtxBuilder;
+use wasmtime_wasi::p1::WasiP1Ctx;
+
+use super::ProcessCell;
+use super::limits::Limiter;
+use crate::config::ProcessConfig;
+use crate::message::Message;
+use crate::module::Module;
+use crate::resources::Resources;
+use crate::runtime::RuntimeInner;
+
+/// The data of a process's `Store`: its identity, resources, message scratch slot and WASI
+/// context. Host functions reach everything through it.
+pub struct ProcessState {
+    pub(crate) rt: Arc<RuntimeInner>,
+    pub(crate) cell: Arc<ProcessCell>,
+    pub(crate) limiter: Limiter,
+    pub(crate) memory: Option<wasmtime::Memory>,
+    /// The message being built (`create_data`) or the one last received.
+    pub(crate) scratch: Option<Message>,
+    pub(crate) configs: Resources<ProcessConfig>,
+    pub(crate) modules: Resources<Module>,
+    pub(crate) errors: Resources<String>,
+    pub(crate) timers: Resources<tokio::task::AbortHandle>,
+    /// Set once instantiation (and the start function) finished: spawning is refused before.
+    pub(crate) initialized: bool,
+    /// The fuel the store started with (to compute fuel used).
+    pub(crate) fuel_start: u64,
+    wasi: Option<Box<WasiP1Ctx>>,
+}
+
+impl ProcessState {
+    pub(crate) fn new(rt: Arc<RuntimeInner>, cell: Arc<ProcessCell>) -> Self {
+        let limiter = Limiter {
+            max_memory: cell.config.max_memory,
+            cell: cell.clone(),
+        };
+        ProcessState {
+            rt,
+            cell,
+            limiter,
+            memory: None,
+            scratch: None,
+            configs: Resources::default(),
+            modules: Resources::default(),
+            errors: Resources::default(),
+            timers: Resources::default(),
+            initialized: false,
+            fuel_start: 0,
+            wasi: None,
+        }
+    }
+
+    /// The process's configuration.
+    pub fn config(&self) -> &ProcessConfig {
+        &self.cell.config
+    }
+
+    /// The WASI context, built on first use (most processes of actor programs never touch
+    /// WASI, and a context costs memory).
+    pub(crate) fn wasi(&mut self) -> &mut WasiP1Ctx {
+        if self.wasi.is_none() {
+            self.wasi = Some(Box::new(self.build_wasi()));
+        }
+        self.wasi.as_mut().expect("just built")
+    }
+
+    fn build_wasi(&self) -> WasiP1Ctx {
+        let spec = &self.cell.config.wasi;
+        let mut builder = WasiCtxBuilder::new();
+        builder.args(&spec.args).envs(&spec.env);
+        for dir in &spec.dirs {
+            // A directory that vanished since it was granted is simply not visible.
+            let _ = builder.preopened_dir(&dir.host, &dir.guest, wasmtime_wasi::FsPerms::ReadWrite);
+        }
+        self.rt.stdio.apply(&mut builder);
+        builder.build_p1()
+    }
+
+    /// Records an error for the guest (`lunatic::error::*`) and returns its id.
+    pub(crate) fn add_error(&mut self, message: impl Into<String>) -> u64 {
+        self.errors.add(message.into())
+    }
+}

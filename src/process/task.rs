@@ -1,0 +1,150 @@
+//! The task that drives a process: runs the guest, handles signals, and cleans up at exit.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use tokio::sync::mpsc;
+use wasmtime::{Store, UpdateDeadline, Val};
+
+use super::{ProcessCell, ProcessState, Signal};
+use crate::exit::{ExitReason, Trap, TrapKind, classify};
+use crate::message::Message;
+use crate::observe::{EventKind, Status};
+use crate::runtime::RuntimeInner;
+
+/// Runs a process to its end.
+pub(crate) async fn run(
+    rt: Arc<RuntimeInner>,
+    cell: Arc<ProcessCell>,
+    mut signals: mpsc::UnboundedReceiver<Signal>,
+    params: Vec<Val>,
+) {
+    let reason = {
+        let guest = execute(rt.clone(), cell.clone(), params);
+        tokio::pin!(guest);
+        loop {
+            tokio::select! {
+                biased;
+                Some(signal) = signals.recv() => match signal {
+                    Signal::Kill => break ExitReason::Killed,
+                    Signal::LinkDied { pid, tag } => {
+                        if cell.die_when_link_dies.load(Ordering::Relaxed) {
+                            break ExitReason::LinkDied { pid };
+                        }
+                        cell.deliver(Message::LinkDied { pid, tag });
+                    }
+                },
+                reason = &mut guest => break reason,
+            }
+        }
+        // Dropping the guest future here drops its Store: the instance is gone before anybody
+        // hears of the death.
+    };
+    rt.finish(&cell, reason);
+}
+
+/// Instantiates the module and calls the entry function.
+async fn execute(rt: Arc<RuntimeInner>, cell: Arc<ProcessCell>, params: Vec<Val>) -> ExitReason {
+    let fuel = cell.config.fuel_limit().unwrap_or(u64::MAX);
+    let mut store = Store::new(&rt.engine, ProcessState::new(rt.clone(), cell.clone()));
+    store.limiter(|state| &mut state.limiter);
+    if let Err(e) = store.set_fuel(fuel) {
+        return spawn_failure(format!("cannot set fuel: {e}"));
+    }
+    store.data_mut().fuel_start = fuel;
+    // Every epoch tick the guest yields to the scheduler, which is how an infinite loop is
+    // preempted; the same callback publishes fuel use for the observer.
+    store.epoch_deadline_callback(|ctx| {
+        let state = ctx.data();
+        let used = state.fuel_start - ctx.get_fuel().unwrap_or(0);
+        state.cell.stats.set_fuel_used(used);
+        Ok(UpdateDeadline::Yield(1))
+    });
+    store.set_epoch_deadline(1);
+
+    let instance = match cell.module.pre().instantiate_async(&mut store).await {
+        Ok(instance) => instance,
+        Err(e) => return instantiation_failure(&e),
+    };
+    let memory = instance.get_memory(&mut store, "memory");
+    if let Some(memory) = memory {
+        cell.stats.set_memory_bytes(memory.data_size(&store) as u64);
+    }
+    store.data_mut().memory = memory;
+    store.data_mut().initialized = true;
+    cell.stats.set_status(Status::Running);
+
+    let Some(func) = instance.get_func(&mut store, &cell.function) else {
+        return spawn_failure(format!("no exported function {:?}", cell.function));
+    };
+    let mut results = vec![Val::I32(0); func.ty(&store).results().len()];
+    let outcome = func.call_async(&mut store, &params, &mut results).await;
+    let used = fuel - store.get_fuel().unwrap_or(0);
+    cell.stats.set_fuel_used(used);
+    match outcome {
+        Ok(()) => ExitReason::Normal,
+        Err(e) => classify(&e),
+    }
+}
+
+fn spawn_failure(message: String) -> ExitReason {
+    ExitReason::Trap(Trap::new(TrapKind::Spawn, message))
+}
+
+fn instantiation_failure(error: &wasmtime::Error) -> ExitReason {
+    match classify(error) {
+        ExitReason::Trap(mut trap) if trap.kind == TrapKind::Other => {
+            trap.kind = TrapKind::Spawn;
+            trap.message = format!("instantiation failed: {}", trap.message);
+            ExitReason::Trap(trap)
+        }
+        other => other,
+    }
+}
+
+impl RuntimeInner {
+    /// Everything that happens when a process ends, in order: it leaves the process table
+    /// and the registry, its links fail (when it failed), its monitors hear of it, observers
+    /// get the event, and waiters wake.
+    pub(crate) fn finish(&self, cell: &Arc<ProcessCell>, reason: ExitReason) {
+        cell.stats.set_status(Status::Exited);
+        self.processes.remove(&cell.pid);
+        self.exited_total.fetch_add(1, Ordering::Relaxed);
+        if cell.registered.load(Ordering::Relaxed) {
+            for name in self.registry.remove_pid(cell.pid) {
+                self.emit(cell.pid, EventKind::Unregistered { name });
+            }
+        }
+        let relations = {
+            let mut rel = cell.relations();
+            rel.dead = true;
+            std::mem::take(&mut *rel)
+        };
+        for (pid, tag) in relations.links {
+            if let Some(other) = self.cell(pid) {
+                other.relations().links.remove(&cell.pid);
+                if reason.is_failure() {
+                    other.signal(Signal::LinkDied { pid: cell.pid, tag });
+                }
+            }
+        }
+        for pid in relations.monitored_by {
+            if let Some(other) = self.cell(pid) {
+                other.relations().monitoring.remove(&cell.pid);
+                other.deliver(Message::ProcessDied { pid: cell.pid });
+            }
+        }
+        for pid in relations.monitoring {
+            if let Some(other) = self.cell(pid) {
+                other.relations().monitored_by.remove(&cell.pid);
+            }
+        }
+        self.emit(
+            cell.pid,
+            EventKind::Exited {
+                reason: reason.clone(),
+            },
+        );
+        cell.set_exit(reason);
+    }
+}

@@ -1,0 +1,238 @@
+//! The public face of the runtime.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use dashmap::DashMap;
+use tokio::sync::mpsc;
+
+use super::{RuntimeConfig, RuntimeInner, engine};
+use crate::config::ProcessConfig;
+use crate::error::Error;
+use crate::module::Module;
+use crate::observe::{self, EventSink, Observer};
+use crate::process::{Param, Process, ProcessState};
+use crate::process::SpawnRequest;
+use crate::registry::Registry;
+use crate::Pid;
+
+/// A grain node: loads modules, spawns processes, and lets you watch them.
+///
+/// Cheap to clone. Must be created inside a tokio runtime (it starts its aggregator task).
+#[derive(Clone)]
+pub struct Runtime {
+    pub(crate) inner: Arc<RuntimeInner>,
+}
+
+impl Runtime {
+    /// Starts a runtime.
+    ///
+    /// # Errors
+    /// When the wasm engine cannot be configured (e.g. the pool does not fit in the address
+    /// space).
+    pub fn new(config: RuntimeConfig) -> Result<Self, Error> {
+        let engine = engine::build(&config)?;
+        let mut linker = wasmtime::Linker::<ProcessState>::new(&engine);
+        crate::host::add_to_linker(&mut linker).map_err(|e| Error::Engine(format!("{e:#}")))?;
+        let (events, event_rx) = EventSink::new(config.event_capacity);
+        let (subscribe, subscribe_rx) = mpsc::unbounded_channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        engine::start_ticker(engine.clone(), config.time_slice, stop.clone());
+        let inner = Arc::new(RuntimeInner {
+            engine,
+            linker,
+            processes: DashMap::new(),
+            next_pid: AtomicU64::new(1),
+            next_module: AtomicU64::new(1),
+            modules: Mutex::new(Vec::new()),
+            registry: Registry::default(),
+            events,
+            stdio: config.stdio.clone(),
+            config,
+            started: Instant::now(),
+            spawned_total: AtomicU64::new(0),
+            exited_total: AtomicU64::new(0),
+            subscribe,
+            stop,
+        });
+        observe::start_aggregator(&inner, event_rx, subscribe_rx);
+        Ok(Runtime { inner })
+    }
+
+    /// Compiles a module from wasm bytes or WAT text and keeps it under `name`.
+    ///
+    /// # Errors
+    /// When the module is invalid or imports something grain does not provide.
+    pub fn load(&self, name: &str, bytes: &[u8]) -> Result<Module, Error> {
+        let module = self.inner.compile(name, bytes)?;
+        self.inner.modules.lock().expect("modules lock").push(module.clone());
+        Ok(module)
+    }
+
+    /// Reads and loads a `.wasm` or `.wat` file, named after the file's stem.
+    ///
+    /// # Errors
+    /// When the file cannot be read, or as [`Runtime::load`].
+    pub fn load_file(&self, path: impl AsRef<Path>) -> Result<Module, Error> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|reason| Error::Read {
+            path: path.to_owned(),
+            reason,
+        })?;
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "module".into());
+        let claims_binary = path.extension().is_some_and(|e| e == "wasm");
+        if claims_binary && !bytes.starts_with(b"\0asm") {
+            return Err(Error::InvalidModule {
+                name,
+                message: format!(
+                    "{} is not a WebAssembly binary (it does not start with \\0asm)",
+                    path.display()
+                ),
+            });
+        }
+        self.load(&name, &bytes)
+    }
+
+    /// The modules loaded from the host side.
+    pub fn modules(&self) -> Vec<Module> {
+        self.inner.modules.lock().expect("modules lock").clone()
+    }
+
+    /// Spawns a process running `function` of `module`.
+    ///
+    /// # Errors
+    /// When the function does not exist, the params do not fit it, or the node is full.
+    pub fn spawn(
+        &self,
+        module: &Module,
+        function: &str,
+        params: &[Param],
+        config: ProcessConfig,
+    ) -> Result<Process, Error> {
+        self.spawn_linked(module, function, params, config, None)
+    }
+
+    /// Like [`Runtime::spawn`], linked from birth to `link` (with a link tag) if given.
+    ///
+    /// # Errors
+    /// As [`Runtime::spawn`], and when the process to link to has ended.
+    pub fn spawn_linked(
+        &self,
+        module: &Module,
+        function: &str,
+        params: &[Param],
+        config: ProcessConfig,
+        link: Option<(Pid, i64)>,
+    ) -> Result<Process, Error> {
+        let link = match link {
+            Some((pid, tag)) => {
+                let cell = self.inner.cell(pid).ok_or(Error::NoSuchProcess(pid))?;
+                Some((cell, (tag != 0).then_some(tag)))
+            }
+            None => None,
+        };
+        let cell = self.inner.spawn(SpawnRequest {
+            module: module.clone(),
+            function: function.to_owned(),
+            params: params.to_vec(),
+            config: Arc::new(config),
+            parent: None,
+            link,
+        })?;
+        Ok(Process { cell })
+    }
+
+    /// The live process with this pid.
+    pub fn process(&self, pid: Pid) -> Option<Process> {
+        self.inner.cell(pid).map(|cell| Process { cell })
+    }
+
+    /// All live processes, by pid.
+    pub fn processes(&self) -> Vec<Process> {
+        let mut all: Vec<Process> = self
+            .inner
+            .processes
+            .iter()
+            .map(|e| Process {
+                cell: e.value().clone(),
+            })
+            .collect();
+        all.sort_by_key(Process::pid);
+        all
+    }
+
+    /// The number of live processes.
+    pub fn process_count(&self) -> usize {
+        self.inner.processes.len()
+    }
+
+    /// Kills a process; false if no such process is alive.
+    pub fn kill(&self, pid: Pid) -> bool {
+        self.process(pid).map(|p| p.kill()).is_some()
+    }
+
+    /// The name registry.
+    pub fn registry(&self) -> &Registry {
+        &self.inner.registry
+    }
+
+    /// Registers a live process under `name`.
+    ///
+    /// # Errors
+    /// When the process has ended.
+    pub fn register(&self, name: &str, pid: Pid) -> Result<(), Error> {
+        let cell = self.inner.cell(pid).ok_or(Error::NoSuchProcess(pid))?;
+        self.inner.register(&cell, name);
+        Ok(())
+    }
+
+    /// Subscribes to the observer data plane: a full snapshot first, then deltas.
+    pub fn observe(&self) -> Observer {
+        let (tx, rx) = mpsc::unbounded_channel();
+        // If the aggregator is gone the observer just sees the stream end.
+        let _ = self.inner.subscribe.send(tx);
+        Observer::new(rx)
+    }
+
+    /// Lifecycle events dropped because observers fell behind.
+    pub fn dropped_events(&self) -> u64 {
+        self.inner.events.dropped()
+    }
+
+    /// µs since the runtime started (the clock of event timestamps).
+    pub fn now_us(&self) -> u64 {
+        self.inner.now_us()
+    }
+}
+
+impl RuntimeInner {
+    pub(crate) fn compile(&self, name: &str, bytes: &[u8]) -> Result<Module, Error> {
+        let start = Instant::now();
+        let module = wasmtime::Module::new(&self.engine, bytes).map_err(|e| Error::InvalidModule {
+            name: name.to_owned(),
+            message: format!("{e:#}"),
+        })?;
+        let pre = self.linker.instantiate_pre(&module).map_err(|e| Error::Link {
+            name: name.to_owned(),
+            message: format!("{e:#}"),
+        })?;
+        let id = self.next_module.fetch_add(1, Ordering::Relaxed);
+        Ok(Module::new(id, name.to_owned(), bytes.len(), start.elapsed(), module, pre))
+    }
+
+    pub(crate) fn register(&self, cell: &crate::process::ProcessCell, name: &str) {
+        cell.registered.store(true, Ordering::Relaxed);
+        self.registry.put(name, cell.pid);
+        self.emit(
+            cell.pid,
+            crate::observe::EventKind::Registered {
+                name: name.to_owned(),
+            },
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! The runtime: one wasm engine, one linker, the process table, the registry and the
+//! observer data plane.
+
+mod api;
+mod engine;
+mod stdio;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::time::{Duration, Instant};
+
+use dashmap::DashMap;
+use tokio::sync::mpsc;
+
+pub use api::Runtime;
+pub use stdio::{Capture, Output, Stdio};
+
+use crate::module::Module;
+use crate::observe::{Event, EventKind, EventSink, Update};
+use crate::process::{ProcessCell, ProcessState};
+use crate::registry::Registry;
+use crate::Pid;
+
+/// Settings of a runtime.
+#[derive(Debug, Clone)]
+pub struct RuntimeConfig {
+    /// The most processes alive at once (the pooling allocator reserves a slot for each).
+    pub max_processes: usize,
+    /// Standard streams of processes.
+    pub stdio: Stdio,
+    /// Capacity of the lifecycle event channel; events beyond it are counted as dropped.
+    pub event_capacity: usize,
+    /// How often observers get a delta.
+    pub observe_interval: Duration,
+    /// How often a running guest yields to the scheduler (the epoch tick).
+    pub time_slice: Duration,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        RuntimeConfig {
+            max_processes: 10_000,
+            stdio: Stdio::default(),
+            event_capacity: 65_536,
+            observe_interval: Duration::from_millis(250),
+            time_slice: Duration::from_millis(1),
+        }
+    }
+}
+
+pub(crate) struct RuntimeInner {
+    pub(crate) engine: wasmtime::Engine,
+    pub(crate) linker: wasmtime::Linker<ProcessState>,
+    pub(crate) processes: DashMap<Pid, Arc<ProcessCell>>,
+    pub(crate) next_pid: AtomicU64,
+    pub(crate) next_module: AtomicU64,
+    pub(crate) modules: std::sync::Mutex<Vec<Module>>,
+    pub(crate) registry: Registry,
+    pub(crate) events: EventSink,
+    pub(crate) stdio: Stdio,
+    pub(crate) config: RuntimeConfig,
+    pub(crate) started: Instant,
+    pub(crate) spawned_total: AtomicU64,
+    pub(crate) exited_total: AtomicU64,
+    pub(crate) subscribe: mpsc::UnboundedSender<mpsc::UnboundedSender<Update>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl RuntimeInner {
+    /// µs since the runtime started.
+    pub(crate) fn now_us(&self) -> u64 {
+        self.started.elapsed().as_micros() as u64
+    }
+
+    pub(crate) fn emit(&self, pid: Pid, kind: EventKind) {
+        self.events.emit(Event {
+            at_us: self.now_us(),
+            pid,
+            kind,
+        });
+    }
+
+    pub(crate) fn cell(&self, pid: Pid) -> Option<Arc<ProcessCell>> {
+        self.processes.get(&pid).map(|c| c.value().clone())
+    }
+}
+
+impl Drop for RuntimeInner {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
