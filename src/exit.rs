@@ -189,9 +189,7 @@ pub(crate) fn classify(error: &wasmtime::Error) -> ExitReason {
             wasmtime::Trap::IntegerOverflow
             | wasmtime::Trap::IntegerDivisionByZero
             | wasmtime::Trap::BadConversionToInteger => TrapKind::Arithmetic,
-            wasmtime::Trap::IndirectCallToNull | wasmtime::Trap::BadSignature => {
-                TrapKind::BadCall
-            }
+            wasmtime::Trap::IndirectCallToNull | wasmtime::Trap::BadSignature => TrapKind::BadCall,
             _ => TrapKind::Other,
         };
         (kind, trap.to_string())

@@ -17,7 +17,10 @@ fn local(func: &'static str, node: u64) -> Result<()> {
     if node == 0 {
         Ok(())
     } else {
-        Err(fail(func, format!("no node {node}: grain runs a single node (node 0)")))
+        Err(fail(
+            func,
+            format!("no node {node}: grain runs a single node (node 0)"),
+        ))
     }
 }
 
@@ -25,7 +28,9 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     linker.func_wrap(NS, "nodes_count", || 0u32)?;
     linker.func_wrap(NS, "get_nodes", |_: u32, _: u32| 0u32)?;
     linker.func_wrap(NS, "node_id", || 0u64)?;
-    linker.func_wrap(NS, "module_id", |caller: Caller<'_>| caller.data().cell.module.id())?;
+    linker.func_wrap(NS, "module_id", |caller: Caller<'_>| {
+        caller.data().cell.module.id()
+    })?;
     linker.func_wrap(
         NS,
         "spawn",
@@ -46,21 +51,39 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
                 own
             } else {
                 let rt = &caller.data().rt;
-                let found = rt.modules.lock().expect("modules lock").iter().find(|m| m.id() == module_id).cloned();
+                let found = rt
+                    .modules
+                    .lock()
+                    .expect("modules lock")
+                    .iter()
+                    .find(|m| m.id() == module_id)
+                    .cloned();
                 found.ok_or_else(|| fail(F, format!("no module with id {module_id}")))?
             };
-            let args = GuestSpawn { link: 0, config_id, module, func_ptr, func_len, params_ptr, params_len };
+            let args = GuestSpawn {
+                link: 0,
+                config_id,
+                module,
+                func_ptr,
+                func_len,
+                params_ptr,
+                params_len,
+            };
             let outcome = spawn(&mut caller, F, args)?;
             report(&mut caller, F, outcome, id_ptr)
         },
     )?;
-    linker.func_wrap(NS, "send", |mut caller: Caller<'_>, node: u64, pid: u64| -> Result<u32> {
-        const F: &str = "lunatic::distributed::send";
-        local(F, node)?;
-        let message = take_outgoing(&mut caller, F)?;
-        deliver(&caller, pid, message);
-        Ok(0)
-    })?;
+    linker.func_wrap(
+        NS,
+        "send",
+        |mut caller: Caller<'_>, node: u64, pid: u64| -> Result<u32> {
+            const F: &str = "lunatic::distributed::send";
+            local(F, node)?;
+            let message = take_outgoing(&mut caller, F)?;
+            deliver(&caller, pid, message);
+            Ok(0)
+        },
+    )?;
     linker.func_wrap_async(
         NS,
         "send_receive_skip_search",
@@ -75,7 +98,13 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     linker.func_wrap(
         NS,
         "exec_lookup_nodes",
-        |mut caller: Caller<'_>, ptr: u32, len: u32, query_id_ptr: u32, nodes_len_ptr: u32, _err: u32| -> Result<u32> {
+        |mut caller: Caller<'_>,
+         ptr: u32,
+         len: u32,
+         query_id_ptr: u32,
+         nodes_len_ptr: u32,
+         _err: u32|
+         -> Result<u32> {
             const F: &str = "lunatic::distributed::exec_lookup_nodes";
             mem::read_str(&caller, F, ptr, len)?;
             mem::write_u64(&mut caller, F, query_id_ptr, 0)?;
@@ -83,7 +112,11 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
             Ok(0)
         },
     )?;
-    linker.func_wrap(NS, "copy_lookup_nodes_results", |_: u64, _: u32, _: u32, _: u32| 0u32)?;
+    linker.func_wrap(
+        NS,
+        "copy_lookup_nodes_results",
+        |_: u64, _: u32, _: u32, _: u32| 0u32,
+    )?;
     for (name, params) in [
         ("test_root_cert", 1),
         ("default_server_certificates", 5),
@@ -96,7 +129,10 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         );
         let full: &'static str = Box::leak(format!("{NS}::{name}").into_boxed_str());
         linker.func_new(NS, name, ty, move |_, _, _| {
-            Err(fail(full, "certificates for distributed nodes are not available: grain runs a single node"))
+            Err(fail(
+                full,
+                "certificates for distributed nodes are not available: grain runs a single node",
+            ))
         })?;
     }
     Ok(())

@@ -14,9 +14,13 @@ fn message<'a>(caller: &'a Caller<'_>, func: &'static str, id: u64) -> Result<&'
 }
 
 pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
-    linker.func_wrap("lunatic::error", "string_size", |caller: Caller<'_>, id: u64| -> Result<u32> {
-        Ok(message(&caller, "lunatic::error::string_size", id)?.len() as u32)
-    })?;
+    linker.func_wrap(
+        "lunatic::error",
+        "string_size",
+        |caller: Caller<'_>, id: u64| -> Result<u32> {
+            Ok(message(&caller, "lunatic::error::string_size", id)?.len() as u32)
+        },
+    )?;
     linker.func_wrap(
         "lunatic::error",
         "to_string",
@@ -26,13 +30,17 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
             mem::write(&mut caller, F, ptr, text.as_bytes())
         },
     )?;
-    linker.func_wrap("lunatic::error", "drop", |mut caller: Caller<'_>, id: u64| -> Result<()> {
-        caller
-            .data_mut()
-            .errors
-            .remove(id)
-            .map(drop)
-            .ok_or_else(|| fail("lunatic::error::drop", format!("no error with id {id}")))
-    })?;
+    linker.func_wrap(
+        "lunatic::error",
+        "drop",
+        |mut caller: Caller<'_>, id: u64| -> Result<()> {
+            caller
+                .data_mut()
+                .errors
+                .remove(id)
+                .map(drop)
+                .ok_or_else(|| fail("lunatic::error::drop", format!("no error with id {id}")))
+        },
+    )?;
     Ok(())
 }

@@ -25,18 +25,22 @@ fn scratch<'a>(caller: &'a mut Caller<'_>, func: &'static str) -> Result<&'a mut
 fn data<'a>(caller: &'a mut Caller<'_>, func: &'static str) -> Result<&'a mut DataMessage> {
     match scratch(caller, func)? {
         Message::Data(data) => Ok(data),
-        _ => Err(fail(func, "the message in the scratch slot is a death notice, not data")),
+        _ => Err(fail(
+            func,
+            "the message in the scratch slot is a death notice, not data",
+        )),
     }
 }
 
 /// Takes the scratch message for sending, stamped with the sender.
 pub(crate) fn take_outgoing(caller: &mut Caller<'_>, func: &'static str) -> Result<Message> {
     let pid = caller.data().cell.pid;
-    let mut message = caller
-        .data_mut()
-        .scratch
-        .take()
-        .ok_or_else(|| fail(func, "no message in the scratch slot: call create_data first"))?;
+    let mut message = caller.data_mut().scratch.take().ok_or_else(|| {
+        fail(
+            func,
+            "no message in the scratch slot: call create_data first",
+        )
+    })?;
     if let Message::Data(data) = &mut message {
         data.sender = Some(pid);
         data.read_ptr = 0;
@@ -59,7 +63,13 @@ fn timeout(ms: u64) -> Option<Duration> {
 
 /// Waits for a message matching `tags`, places it in the scratch slot and returns the
 /// receive code (or the timeout code).
-async fn wait(caller: &mut Caller<'_>, tags: Option<Vec<i64>>, mark: Option<usize>, ms: u64, call: HostCall) -> u32 {
+async fn wait(
+    caller: &mut Caller<'_>,
+    tags: Option<Vec<i64>>,
+    mark: Option<usize>,
+    ms: u64,
+    call: HostCall,
+) -> u32 {
     let cell = caller.data().cell.clone();
     cell.stats.enter(call, caller.data().rt.now_us());
     let take = cell.mailbox.take_after(tags.as_deref(), mark.unwrap_or(0));
@@ -79,96 +89,172 @@ async fn wait(caller: &mut Caller<'_>, tags: Option<Vec<i64>>, mark: Option<usiz
 }
 
 /// Sends the scratch message and waits for a reply tagged `tag`, skipping what was queued.
-pub(crate) async fn send_receive(caller: &mut Caller<'_>, func: &'static str, pid: u64, tag: i64, ms: u64) -> Result<u32> {
+pub(crate) async fn send_receive(
+    caller: &mut Caller<'_>,
+    func: &'static str,
+    pid: u64,
+    tag: i64,
+    ms: u64,
+) -> Result<u32> {
     let message = take_outgoing(caller, func)?;
     // The mark comes before the send: the reply may arrive before we start waiting.
     let mark = caller.data().cell.mailbox.mark();
     deliver(caller, pid, message);
-    Ok(wait(caller, Some(vec![tag]), Some(mark), ms, HostCall::SendReceive).await)
+    Ok(wait(
+        caller,
+        Some(vec![tag]),
+        Some(mark),
+        ms,
+        HostCall::SendReceive,
+    )
+    .await)
 }
 
 pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
-    linker.func_wrap(NS, "create_data", |mut caller: Caller<'_>, tag: i64, capacity: u64| {
-        let mut data = DataMessage::new(tag, Vec::with_capacity(capacity.min(1 << 20) as usize));
-        data.sender = Some(caller.data().cell.pid);
-        caller.data_mut().scratch = Some(Message::Data(data));
-    })?;
-    linker.func_wrap(NS, "write_data", |mut caller: Caller<'_>, ptr: u32, len: u32| -> Result<u32> {
-        const F: &str = "lunatic::message::write_data";
-        let bytes = mem::read(&caller, F, ptr, len)?;
-        data(&mut caller, F)?.buffer.extend_from_slice(&bytes);
-        Ok(len)
-    })?;
-    linker.func_wrap(NS, "read_data", |mut caller: Caller<'_>, ptr: u32, len: u32| -> Result<u32> {
-        const F: &str = "lunatic::message::read_data";
-        mem::with_slice_mut(&mut caller, F, ptr, len, |out, state| match state.scratch.as_mut() {
-            Some(Message::Data(data)) => Ok(data.read(out) as u32),
-            Some(_) => Err(fail(F, "the message in the scratch slot is a death notice, not data")),
-            None => Err(fail(F, "no message in the scratch slot")),
-        })
-    })?;
-    linker.func_wrap(NS, "seek_data", |mut caller: Caller<'_>, index: u64| -> Result<()> {
-        data(&mut caller, "lunatic::message::seek_data")?.read_ptr = index as usize;
-        Ok(())
-    })?;
+    linker.func_wrap(
+        NS,
+        "create_data",
+        |mut caller: Caller<'_>, tag: i64, capacity: u64| {
+            let mut data =
+                DataMessage::new(tag, Vec::with_capacity(capacity.min(1 << 20) as usize));
+            data.sender = Some(caller.data().cell.pid);
+            caller.data_mut().scratch = Some(Message::Data(data));
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "write_data",
+        |mut caller: Caller<'_>, ptr: u32, len: u32| -> Result<u32> {
+            const F: &str = "lunatic::message::write_data";
+            let bytes = mem::read(&caller, F, ptr, len)?;
+            data(&mut caller, F)?.buffer.extend_from_slice(&bytes);
+            Ok(len)
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "read_data",
+        |mut caller: Caller<'_>, ptr: u32, len: u32| -> Result<u32> {
+            const F: &str = "lunatic::message::read_data";
+            mem::with_slice_mut(&mut caller, F, ptr, len, |out, state| {
+                match state.scratch.as_mut() {
+                    Some(Message::Data(data)) => Ok(data.read(out) as u32),
+                    Some(_) => Err(fail(
+                        F,
+                        "the message in the scratch slot is a death notice, not data",
+                    )),
+                    None => Err(fail(F, "no message in the scratch slot")),
+                }
+            })
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "seek_data",
+        |mut caller: Caller<'_>, index: u64| -> Result<()> {
+            data(&mut caller, "lunatic::message::seek_data")?.read_ptr = index as usize;
+            Ok(())
+        },
+    )?;
     linker.func_wrap(NS, "get_tag", |mut caller: Caller<'_>| -> Result<i64> {
-        Ok(scratch(&mut caller, "lunatic::message::get_tag")?.tag().unwrap_or(0))
+        Ok(scratch(&mut caller, "lunatic::message::get_tag")?
+            .tag()
+            .unwrap_or(0))
     })?;
-    linker.func_wrap(NS, "get_process_id", |mut caller: Caller<'_>| -> Result<u64> {
-        Ok(match scratch(&mut caller, "lunatic::message::get_process_id")? {
-            Message::ProcessDied { pid } | Message::LinkDied { pid, .. } => pid.id(),
-            Message::Data(_) => 0,
-        })
-    })?;
+    linker.func_wrap(
+        NS,
+        "get_process_id",
+        |mut caller: Caller<'_>| -> Result<u64> {
+            Ok(
+                match scratch(&mut caller, "lunatic::message::get_process_id")? {
+                    Message::ProcessDied { pid } | Message::LinkDied { pid, .. } => pid.id(),
+                    Message::Data(_) => 0,
+                },
+            )
+        },
+    )?;
     linker.func_wrap(NS, "data_size", |mut caller: Caller<'_>| -> Result<u64> {
-        Ok(data(&mut caller, "lunatic::message::data_size")?.buffer.len() as u64)
+        Ok(data(&mut caller, "lunatic::message::data_size")?
+            .buffer
+            .len() as u64)
     })?;
-    linker.func_wrap(NS, "push_module", |mut caller: Caller<'_>, id: u64| -> Result<u64> {
-        const F: &str = "lunatic::message::push_module";
-        let module = caller
-            .data()
-            .modules
-            .get(id)
-            .cloned()
-            .ok_or_else(|| fail(F, format!("no module with id {id}")))?;
-        let data = data(&mut caller, F)?;
-        data.resources.push(Some(Resource::Module(module)));
-        Ok(data.resources.len() as u64 - 1)
-    })?;
-    linker.func_wrap(NS, "take_module", |mut caller: Caller<'_>, index: u64| -> Result<u64> {
-        const F: &str = "lunatic::message::take_module";
-        let slot = data(&mut caller, F)?.resources.get_mut(index as usize);
-        match slot.and_then(Option::take) {
-            Some(Resource::Module(module)) => Ok(caller.data_mut().modules.add(module)),
-            None => Err(fail(F, format!("no module at index {index} of the message"))),
-        }
-    })?;
-    linker.func_wrap(NS, "send", |mut caller: Caller<'_>, pid: u64| -> Result<u32> {
-        let message = take_outgoing(&mut caller, "lunatic::message::send")?;
-        deliver(&caller, pid, message);
-        Ok(0)
-    })?;
+    linker.func_wrap(
+        NS,
+        "push_module",
+        |mut caller: Caller<'_>, id: u64| -> Result<u64> {
+            const F: &str = "lunatic::message::push_module";
+            let module = caller
+                .data()
+                .modules
+                .get(id)
+                .cloned()
+                .ok_or_else(|| fail(F, format!("no module with id {id}")))?;
+            let data = data(&mut caller, F)?;
+            data.resources.push(Some(Resource::Module(module)));
+            Ok(data.resources.len() as u64 - 1)
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "take_module",
+        |mut caller: Caller<'_>, index: u64| -> Result<u64> {
+            const F: &str = "lunatic::message::take_module";
+            let slot = data(&mut caller, F)?.resources.get_mut(index as usize);
+            match slot.and_then(Option::take) {
+                Some(Resource::Module(module)) => Ok(caller.data_mut().modules.add(module)),
+                None => Err(fail(
+                    F,
+                    format!("no module at index {index} of the message"),
+                )),
+            }
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "send",
+        |mut caller: Caller<'_>, pid: u64| -> Result<u32> {
+            let message = take_outgoing(&mut caller, "lunatic::message::send")?;
+            deliver(&caller, pid, message);
+            Ok(0)
+        },
+    )?;
     linker.func_wrap_async(
         NS,
         "send_receive_skip_search",
         |mut caller: Caller<'_>, (pid, tag, ms): (u64, i64, u64)| {
             Box::new(async move {
-                send_receive(&mut caller, "lunatic::message::send_receive_skip_search", pid, tag, ms).await
+                send_receive(
+                    &mut caller,
+                    "lunatic::message::send_receive_skip_search",
+                    pid,
+                    tag,
+                    ms,
+                )
+                .await
             })
         },
     )?;
-    linker.func_wrap_async(NS, "receive", |mut caller: Caller<'_>, (ptr, len, ms): (u32, u32, u64)| {
-        Box::new(async move {
-            const F: &str = "lunatic::message::receive";
-            let tags = if len == 0 {
-                None
-            } else {
-                let bytes_len = len.checked_mul(8).ok_or_else(|| fail(F, "too many tags"))?;
-                let bytes = mem::read(&caller, F, ptr, bytes_len)?;
-                Some(bytes.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes"))).collect())
-            };
-            Ok(wait(&mut caller, tags, None, ms, HostCall::Receive).await)
-        })
-    })?;
+    linker.func_wrap_async(
+        NS,
+        "receive",
+        |mut caller: Caller<'_>, (ptr, len, ms): (u32, u32, u64)| {
+            Box::new(async move {
+                const F: &str = "lunatic::message::receive";
+                let tags = if len == 0 {
+                    None
+                } else {
+                    let bytes_len = len.checked_mul(8).ok_or_else(|| fail(F, "too many tags"))?;
+                    let bytes = mem::read(&caller, F, ptr, bytes_len)?;
+                    Some(
+                        bytes
+                            .chunks_exact(8)
+                            .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
+                            .collect(),
+                    )
+                };
+                Ok(wait(&mut caller, tags, None, ms, HostCall::Receive).await)
+            })
+        },
+    )?;
     Ok(())
 }

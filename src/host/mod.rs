@@ -70,31 +70,54 @@ pub(crate) mod mem {
             .ok_or_else(|| fail(func, "the module exports no memory named \"memory\""))
     }
 
-    fn range(func: &'static str, ptr: u32, len: usize, size: usize) -> Result<std::ops::Range<usize>> {
+    fn range(
+        func: &'static str,
+        ptr: u32,
+        len: usize,
+        size: usize,
+    ) -> Result<std::ops::Range<usize>> {
         let start = ptr as usize;
         match start.checked_add(len) {
             Some(end) if end <= size => Ok(start..end),
             _ => Err(fail(
                 func,
-                format!("pointer {ptr:#x} with length {len} is outside the guest's memory ({size} bytes)"),
+                format!(
+                    "pointer {ptr:#x} with length {len} is outside the guest's memory ({size} bytes)"
+                ),
             )),
         }
     }
 
     /// Copies `len` bytes at `ptr` out of guest memory.
-    pub(crate) fn read(caller: &Caller<'_>, func: &'static str, ptr: u32, len: u32) -> Result<Vec<u8>> {
+    pub(crate) fn read(
+        caller: &Caller<'_>,
+        func: &'static str,
+        ptr: u32,
+        len: u32,
+    ) -> Result<Vec<u8>> {
         let data = memory(caller, func)?.data(caller);
         let r = range(func, ptr, len as usize, data.len())?;
         Ok(data[r].to_vec())
     }
 
     /// Reads a UTF-8 string.
-    pub(crate) fn read_str(caller: &Caller<'_>, func: &'static str, ptr: u32, len: u32) -> Result<String> {
-        String::from_utf8(read(caller, func, ptr, len)?).map_err(|_| fail(func, "the string is not valid UTF-8"))
+    pub(crate) fn read_str(
+        caller: &Caller<'_>,
+        func: &'static str,
+        ptr: u32,
+        len: u32,
+    ) -> Result<String> {
+        String::from_utf8(read(caller, func, ptr, len)?)
+            .map_err(|_| fail(func, "the string is not valid UTF-8"))
     }
 
     /// Writes `bytes` at `ptr`.
-    pub(crate) fn write(caller: &mut Caller<'_>, func: &'static str, ptr: u32, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write(
+        caller: &mut Caller<'_>,
+        func: &'static str,
+        ptr: u32,
+        bytes: &[u8],
+    ) -> Result<()> {
         let memory = memory(caller, func)?;
         let data = memory.data_mut(&mut *caller);
         let r = range(func, ptr, bytes.len(), data.len())?;
@@ -103,12 +126,22 @@ pub(crate) mod mem {
     }
 
     /// Writes a little-endian u64 at `ptr`.
-    pub(crate) fn write_u64(caller: &mut Caller<'_>, func: &'static str, ptr: u32, v: u64) -> Result<()> {
+    pub(crate) fn write_u64(
+        caller: &mut Caller<'_>,
+        func: &'static str,
+        ptr: u32,
+        v: u64,
+    ) -> Result<()> {
         write(caller, func, ptr, &v.to_le_bytes())
     }
 
     /// Writes a little-endian u32 at `ptr`.
-    pub(crate) fn write_u32(caller: &mut Caller<'_>, func: &'static str, ptr: u32, v: u32) -> Result<()> {
+    pub(crate) fn write_u32(
+        caller: &mut Caller<'_>,
+        func: &'static str,
+        ptr: u32,
+        v: u32,
+    ) -> Result<()> {
         write(caller, func, ptr, &v.to_le_bytes())
     }
 

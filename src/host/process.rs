@@ -13,7 +13,11 @@ use crate::process::{ProcessState, Signal};
 
 const NS: &str = "lunatic::process";
 
-fn config<'a>(caller: &'a mut Caller<'_>, func: &'static str, id: u64) -> Result<&'a mut ProcessConfig> {
+fn config<'a>(
+    caller: &'a mut Caller<'_>,
+    func: &'static str,
+    id: u64,
+) -> Result<&'a mut ProcessConfig> {
     caller
         .data_mut()
         .configs
@@ -30,59 +34,111 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
 }
 
 fn add_modules_and_configs(linker: &mut Linker<ProcessState>) -> Result<()> {
-    linker.func_wrap_async(NS, "compile_module", |mut caller: Caller<'_>, (ptr, len, id_ptr): (u32, u32, u32)| {
-        Box::new(async move {
-            const F: &str = "lunatic::process::compile_module";
-            if !caller.data().config().can_compile_modules {
-                return Ok(-1);
-            }
-            let bytes = mem::read(&caller, F, ptr, len)?;
-            let rt = caller.data().rt.clone();
-            let cell = caller.data().cell.clone();
-            cell.stats.enter(HostCall::CompileModule, rt.now_us());
-            // Compiling is CPU-heavy: keep it off the scheduler's worker threads.
-            let compiled = tokio::task::spawn_blocking(move || rt.compile("compiled", &bytes)).await;
-            cell.stats.leave();
-            let compiled = compiled.map_err(|e| fail(F, format!("compilation task failed: {e}")))?;
-            let (code, id) = match compiled {
-                Ok(module) => (0, caller.data_mut().modules.add(module)),
-                Err(e) => (1, caller.data_mut().add_error(e.to_string())),
-            };
-            mem::write_u64(&mut caller, F, id_ptr, id)?;
-            Ok(code)
-        })
-    })?;
-    linker.func_wrap(NS, "drop_module", |mut caller: Caller<'_>, id: u64| -> Result<()> {
-        caller.data_mut().modules.remove(id).map(drop).ok_or_else(|| {
-            fail("lunatic::process::drop_module", format!("no module with id {id}"))
-        })
-    })?;
+    linker.func_wrap_async(
+        NS,
+        "compile_module",
+        |mut caller: Caller<'_>, (ptr, len, id_ptr): (u32, u32, u32)| {
+            Box::new(async move {
+                const F: &str = "lunatic::process::compile_module";
+                if !caller.data().config().can_compile_modules {
+                    return Ok(-1);
+                }
+                let bytes = mem::read(&caller, F, ptr, len)?;
+                let rt = caller.data().rt.clone();
+                let cell = caller.data().cell.clone();
+                cell.stats.enter(HostCall::CompileModule, rt.now_us());
+                // Compiling is CPU-heavy: keep it off the scheduler's worker threads.
+                let compiled =
+                    tokio::task::spawn_blocking(move || rt.compile("compiled", &bytes)).await;
+                cell.stats.leave();
+                let compiled =
+                    compiled.map_err(|e| fail(F, format!("compilation task failed: {e}")))?;
+                let (code, id) = match compiled {
+                    Ok(module) => (0, caller.data_mut().modules.add(module)),
+                    Err(e) => (1, caller.data_mut().add_error(e.to_string())),
+                };
+                mem::write_u64(&mut caller, F, id_ptr, id)?;
+                Ok(code)
+            })
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "drop_module",
+        |mut caller: Caller<'_>, id: u64| -> Result<()> {
+            caller
+                .data_mut()
+                .modules
+                .remove(id)
+                .map(drop)
+                .ok_or_else(|| {
+                    fail(
+                        "lunatic::process::drop_module",
+                        format!("no module with id {id}"),
+                    )
+                })
+        },
+    )?;
     linker.func_wrap(NS, "create_config", |mut caller: Caller<'_>| -> i64 {
         if !caller.data().config().can_create_configs {
             return -1;
         }
         caller.data_mut().configs.add(ProcessConfig::default()) as i64
     })?;
-    linker.func_wrap(NS, "drop_config", |mut caller: Caller<'_>, id: u64| -> Result<()> {
-        caller.data_mut().configs.remove(id).map(drop).ok_or_else(|| {
-            fail("lunatic::process::drop_config", format!("no config with id {id}"))
-        })
-    })?;
-    linker.func_wrap(NS, "config_set_max_memory", |mut caller: Caller<'_>, id: u64, max: u64| -> Result<()> {
-        config(&mut caller, "lunatic::process::config_set_max_memory", id)?.max_memory = Some(max);
-        Ok(())
-    })?;
-    linker.func_wrap(NS, "config_get_max_memory", |mut caller: Caller<'_>, id: u64| -> Result<u64> {
-        let c = config(&mut caller, "lunatic::process::config_get_max_memory", id)?;
-        Ok(c.max_memory.unwrap_or(4 << 30))
-    })?;
-    linker.func_wrap(NS, "config_set_max_fuel", |mut caller: Caller<'_>, id: u64, max: u64| -> Result<()> {
-        config(&mut caller, "lunatic::process::config_set_max_fuel", id)?.max_fuel = (max != 0).then_some(max);
-        Ok(())
-    })?;
-    linker.func_wrap(NS, "config_get_max_fuel", |mut caller: Caller<'_>, id: u64| -> Result<u64> {
-        Ok(config(&mut caller, "lunatic::process::config_get_max_fuel", id)?.max_fuel.unwrap_or(0))
-    })?;
+    linker.func_wrap(
+        NS,
+        "drop_config",
+        |mut caller: Caller<'_>, id: u64| -> Result<()> {
+            caller
+                .data_mut()
+                .configs
+                .remove(id)
+                .map(drop)
+                .ok_or_else(|| {
+                    fail(
+                        "lunatic::process::drop_config",
+                        format!("no config with id {id}"),
+                    )
+                })
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "config_set_max_memory",
+        |mut caller: Caller<'_>, id: u64, max: u64| -> Result<()> {
+            config(&mut caller, "lunatic::process::config_set_max_memory", id)?.max_memory =
+                Some(max);
+            Ok(())
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "config_get_max_memory",
+        |mut caller: Caller<'_>, id: u64| -> Result<u64> {
+            let c = config(&mut caller, "lunatic::process::config_get_max_memory", id)?;
+            Ok(c.max_memory.unwrap_or(4 << 30))
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "config_set_max_fuel",
+        |mut caller: Caller<'_>, id: u64, max: u64| -> Result<()> {
+            config(&mut caller, "lunatic::process::config_set_max_fuel", id)?.max_fuel =
+                (max != 0).then_some(max);
+            Ok(())
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "config_get_max_fuel",
+        |mut caller: Caller<'_>, id: u64| -> Result<u64> {
+            Ok(
+                config(&mut caller, "lunatic::process::config_get_max_fuel", id)?
+                    .max_fuel
+                    .unwrap_or(0),
+            )
+        },
+    )?;
     Ok(())
 }
 
@@ -91,17 +147,36 @@ macro_rules! permission {
         $linker.func_wrap(NS, $get, |mut caller: Caller<'_>, id: u64| -> Result<u32> {
             Ok(config(&mut caller, concat!("lunatic::process::", $get), id)?.$field as u32)
         })?;
-        $linker.func_wrap(NS, $set, |mut caller: Caller<'_>, id: u64, can: u32| -> Result<()> {
-            config(&mut caller, concat!("lunatic::process::", $set), id)?.$field = can != 0;
-            Ok(())
-        })?;
+        $linker.func_wrap(
+            NS,
+            $set,
+            |mut caller: Caller<'_>, id: u64, can: u32| -> Result<()> {
+                config(&mut caller, concat!("lunatic::process::", $set), id)?.$field = can != 0;
+                Ok(())
+            },
+        )?;
     };
 }
 
 fn add_permissions(linker: &mut Linker<ProcessState>) -> Result<()> {
-    permission!(linker, "config_can_compile_modules", "config_set_can_compile_modules", can_compile_modules);
-    permission!(linker, "config_can_create_configs", "config_set_can_create_configs", can_create_configs);
-    permission!(linker, "config_can_spawn_processes", "config_set_can_spawn_processes", can_spawn_processes);
+    permission!(
+        linker,
+        "config_can_compile_modules",
+        "config_set_can_compile_modules",
+        can_compile_modules
+    );
+    permission!(
+        linker,
+        "config_can_create_configs",
+        "config_set_can_create_configs",
+        can_create_configs
+    );
+    permission!(
+        linker,
+        "config_can_spawn_processes",
+        "config_set_can_spawn_processes",
+        can_spawn_processes
+    );
     Ok(())
 }
 
@@ -121,7 +196,15 @@ fn add_spawning(linker: &mut Linker<ProcessState>) -> Result<()> {
          -> Result<u32> {
             const F: &str = "lunatic::process::spawn";
             let module = resolve_module(&caller, F, module_id)?;
-            let args = GuestSpawn { link, config_id, module, func_ptr, func_len, params_ptr, params_len };
+            let args = GuestSpawn {
+                link,
+                config_id,
+                module,
+                func_ptr,
+                func_len,
+                params_ptr,
+                params_len,
+            };
             let outcome = spawn(&mut caller, F, args)?;
             report(&mut caller, F, outcome, id_ptr)
         },
@@ -155,7 +238,15 @@ fn add_spawning(linker: &mut Linker<ProcessState>) -> Result<()> {
                 mem::write_u64(&mut caller, F, id_ptr, pid.id())?;
                 return Ok(2);
             }
-            let args = GuestSpawn { link, config_id, module, func_ptr, func_len, params_ptr, params_len };
+            let args = GuestSpawn {
+                link,
+                config_id,
+                module,
+                func_ptr,
+                func_len,
+                params_ptr,
+                params_len,
+            };
             let outcome = spawn(&mut caller, F, args)?;
             if let Ok(cell) = &outcome {
                 names.insert(name.clone(), cell.pid);
@@ -182,9 +273,15 @@ fn add_spawning(linker: &mut Linker<ProcessState>) -> Result<()> {
 
 fn add_relations(linker: &mut Linker<ProcessState>) -> Result<()> {
     linker.func_wrap(NS, "die_when_link_dies", |caller: Caller<'_>, trap: u32| {
-        caller.data().cell.die_when_link_dies.store(trap != 0, Ordering::Relaxed);
+        caller
+            .data()
+            .cell
+            .die_when_link_dies
+            .store(trap != 0, Ordering::Relaxed);
     })?;
-    linker.func_wrap(NS, "process_id", |caller: Caller<'_>| caller.data().cell.pid.id())?;
+    linker.func_wrap(NS, "process_id", |caller: Caller<'_>| {
+        caller.data().cell.pid.id()
+    })?;
     linker.func_wrap(NS, "environment_id", |_: Caller<'_>| 0u64)?;
     linker.func_wrap(NS, "link", |caller: Caller<'_>, tag: i64, pid: u64| {
         let state = caller.data();

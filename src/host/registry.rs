@@ -40,13 +40,17 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
             }
         },
     )?;
-    linker.func_wrap(NS, "remove", |caller: Caller<'_>, ptr: u32, len: u32| -> Result<()> {
-        let name = mem::read_str(&caller, "lunatic::registry::remove", ptr, len)?;
-        let rt = &caller.data().rt;
-        if let Some(pid) = rt.registry.remove(&name) {
-            rt.emit(pid, EventKind::Unregistered { name });
-        }
-        Ok(())
-    })?;
+    linker.func_wrap(
+        NS,
+        "remove",
+        |caller: Caller<'_>, ptr: u32, len: u32| -> Result<()> {
+            let name = mem::read_str(&caller, "lunatic::registry::remove", ptr, len)?;
+            let rt = &caller.data().rt;
+            if let Some(pid) = rt.registry.remove(&name) {
+                rt.emit(pid, EventKind::Unregistered { name });
+            }
+            Ok(())
+        },
+    )?;
     Ok(())
 }

@@ -39,7 +39,10 @@ pub(crate) fn spawn(
 ) -> Result<std::result::Result<Arc<ProcessCell>, String>> {
     let state = caller.data();
     if !state.config().can_spawn_processes {
-        return Err(fail(func, "this process has no permission to spawn processes"));
+        return Err(fail(
+            func,
+            "this process has no permission to spawn processes",
+        ));
     }
     if !state.initialized {
         return Err(fail(func, "cannot spawn during module initialisation"));

@@ -101,7 +101,10 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         let ty = FuncType::new(linker.engine(), types(params), types(results));
         let full: &'static str = Box::leak(format!("{namespace}::{name}").into_boxed_str());
         linker.func_new(namespace, name, ty, move |_, _, _| {
-            Err(fail(full, "not implemented in grain yet (networking, sqlite and metrics are coming)"))
+            Err(fail(
+                full,
+                "not implemented in grain yet (networking, sqlite and metrics are coming)",
+            ))
         })?;
     }
     Ok(())

@@ -13,7 +13,11 @@ use crate::process::ProcessState;
 
 const NS: &str = "lunatic::wasi";
 
-fn config<'a>(caller: &'a mut Caller<'_>, func: &'static str, id: u64) -> Result<&'a mut ProcessConfig> {
+fn config<'a>(
+    caller: &'a mut Caller<'_>,
+    func: &'static str,
+    id: u64,
+) -> Result<&'a mut ProcessConfig> {
     caller
         .data_mut()
         .configs
@@ -36,7 +40,13 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     linker.func_wrap(
         NS,
         "config_add_environment_variable",
-        |mut caller: Caller<'_>, id: u64, kptr: u32, klen: u32, vptr: u32, vlen: u32| -> Result<()> {
+        |mut caller: Caller<'_>,
+         id: u64,
+         kptr: u32,
+         klen: u32,
+         vptr: u32,
+         vlen: u32|
+         -> Result<()> {
             const F: &str = "lunatic::wasi::config_add_environment_variable";
             let key = mem::read_str(&caller, F, kptr, klen)?;
             let value = mem::read_str(&caller, F, vptr, vlen)?;
@@ -61,9 +71,15 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
             const F: &str = "lunatic::wasi::config_preopen_dir";
             let dir = mem::read_str(&caller, F, ptr, len)?;
             let host = granted(caller.data().config(), Path::new(&dir)).ok_or_else(|| {
-                fail(F, format!("{dir:?} is not inside a directory this process was granted"))
+                fail(
+                    F,
+                    format!("{dir:?} is not inside a directory this process was granted"),
+                )
             })?;
-            config(&mut caller, F, id)?.wasi.dirs.push(PreopenDir { host, guest: dir });
+            config(&mut caller, F, id)?
+                .wasi
+                .dirs
+                .push(PreopenDir { host, guest: dir });
             Ok(())
         },
     )?;

@@ -110,7 +110,12 @@ impl Aggregator {
             }
             now.insert(row.pid, row);
         }
-        let mut removed: Vec<Pid> = self.last.keys().filter(|p| !now.contains_key(p)).copied().collect();
+        let mut removed: Vec<Pid> = self
+            .last
+            .keys()
+            .filter(|p| !now.contains_key(p))
+            .copied()
+            .collect();
         removed.sort();
         self.last = now;
         let delta = Delta {

@@ -8,7 +8,7 @@ mod snapshot;
 mod stats;
 
 pub(crate) use aggregator::start_aggregator;
-pub use event::{Event, EventKind};
 pub(crate) use event::EventSink;
+pub use event::{Event, EventKind};
 pub use snapshot::{Delta, Observer, ProcessRow, Snapshot, Totals, Update};
-pub use stats::{HostCall, Status, StatsSlot};
+pub use stats::{HostCall, StatsSlot, Status};

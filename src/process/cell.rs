@@ -52,7 +52,10 @@ pub(crate) struct ProcessCell {
 }
 
 impl ProcessCell {
-    #[allow(clippy::too_many_arguments, reason = "a plain constructor of a plain struct")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a plain constructor of a plain struct"
+    )]
     pub(crate) fn new(
         pid: Pid,
         parent: Option<Pid>,
@@ -201,7 +204,8 @@ impl Process {
 
     /// Sends it a data message with `tag` (0 = untagged) from the host.
     pub fn send(&self, tag: i64, bytes: Vec<u8>) {
-        self.cell.deliver(Message::Data(DataMessage::new(tag, bytes)));
+        self.cell
+            .deliver(Message::Data(DataMessage::new(tag, bytes)));
     }
 
     /// Calls `f` with its queued messages, without taking them.

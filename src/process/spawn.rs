@@ -7,12 +7,12 @@ use wasmtime::{Val, ValType};
 
 use super::ProcessCell;
 use super::task;
+use crate::Pid;
 use crate::config::ProcessConfig;
 use crate::error::Error;
 use crate::module::{Module, describe_func};
 use crate::observe::{EventKind, Status};
 use crate::runtime::RuntimeInner;
-use crate::Pid;
 
 /// An argument of a process's entry function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,14 +45,16 @@ impl Param {
     fn fits(self, ty: &ValType) -> bool {
         matches!(
             (self, ty),
-            (Param::I32(_), ValType::I32) | (Param::I64(_), ValType::I64) | (Param::V128(_), ValType::V128)
+            (Param::I32(_), ValType::I32)
+                | (Param::I64(_), ValType::I64)
+                | (Param::V128(_), ValType::V128)
         )
     }
 
     /// Decodes lunatic's spawn parameters: 17-byte chunks of a type byte (0x7F i32, 0x7E i64,
     /// 0x7B v128) and a little-endian u128.
     pub fn decode_lunatic(bytes: &[u8]) -> Result<Vec<Param>, String> {
-        if bytes.len() % 17 != 0 {
+        if !bytes.len().is_multiple_of(17) {
             return Err(format!(
                 "params must be 17-byte chunks, but {} bytes are left over",
                 bytes.len() % 17

@@ -12,6 +12,10 @@ use crate::message::Message;
 use crate::observe::{EventKind, Status};
 use crate::runtime::RuntimeInner;
 
+/// Fuel injected at a time (about a millisecond of compute): the staleness bound of the fuel
+/// figures an observer sees for a process that makes no calls.
+const FUEL_SYNC_INTERVAL: u64 = 1_000_000;
+
 /// Runs a process to its end.
 pub(crate) async fn run(
     rt: Arc<RuntimeInner>,
@@ -52,6 +56,11 @@ async fn execute(rt: Arc<RuntimeInner>, cell: Arc<ProcessCell>, params: Vec<Val>
         return spawn_failure(format!("cannot set fuel: {e}"));
     }
     store.data_mut().fuel_start = fuel;
+    // Compiled code keeps the fuel counter in a register between calls; running out of an
+    // injected slice syncs it (and yields), so a call-free loop is still seen using fuel.
+    if let Err(e) = store.fuel_async_yield_interval(Some(FUEL_SYNC_INTERVAL)) {
+        return spawn_failure(format!("cannot set the fuel interval: {e}"));
+    }
     // Every epoch tick the guest yields to the scheduler, which is how an infinite loop is
     // preempted; the same callback publishes fuel use for the observer.
     store.epoch_deadline_callback(|ctx| {

@@ -9,14 +9,14 @@ use dashmap::DashMap;
 use tokio::sync::mpsc;
 
 use super::{RuntimeConfig, RuntimeInner, engine};
+use crate::Pid;
 use crate::config::ProcessConfig;
 use crate::error::Error;
 use crate::module::Module;
 use crate::observe::{self, EventSink, Observer};
-use crate::process::{Param, Process, ProcessState};
 use crate::process::SpawnRequest;
+use crate::process::{Param, Process, ProcessState};
 use crate::registry::Registry;
-use crate::Pid;
 
 /// A grain node: loads modules, spawns processes, and lets you watch them.
 ///
@@ -67,7 +67,11 @@ impl Runtime {
     /// When the module is invalid or imports something grain does not provide.
     pub fn load(&self, name: &str, bytes: &[u8]) -> Result<Module, Error> {
         let module = self.inner.compile(name, bytes)?;
-        self.inner.modules.lock().expect("modules lock").push(module.clone());
+        self.inner
+            .modules
+            .lock()
+            .expect("modules lock")
+            .push(module.clone());
         Ok(module)
     }
 
@@ -213,16 +217,27 @@ impl Runtime {
 impl RuntimeInner {
     pub(crate) fn compile(&self, name: &str, bytes: &[u8]) -> Result<Module, Error> {
         let start = Instant::now();
-        let module = wasmtime::Module::new(&self.engine, bytes).map_err(|e| Error::InvalidModule {
-            name: name.to_owned(),
-            message: format!("{e:#}"),
-        })?;
-        let pre = self.linker.instantiate_pre(&module).map_err(|e| Error::Link {
-            name: name.to_owned(),
-            message: format!("{e:#}"),
-        })?;
+        let module =
+            wasmtime::Module::new(&self.engine, bytes).map_err(|e| Error::InvalidModule {
+                name: name.to_owned(),
+                message: format!("{e:#}"),
+            })?;
+        let pre = self
+            .linker
+            .instantiate_pre(&module)
+            .map_err(|e| Error::Link {
+                name: name.to_owned(),
+                message: format!("{e:#}"),
+            })?;
         let id = self.next_module.fetch_add(1, Ordering::Relaxed);
-        Ok(Module::new(id, name.to_owned(), bytes.len(), start.elapsed(), module, pre))
+        Ok(Module::new(
+            id,
+            name.to_owned(),
+            bytes.len(),
+            start.elapsed(),
+            module,
+            pre,
+        ))
     }
 
     pub(crate) fn register(&self, cell: &crate::process::ProcessCell, name: &str) {

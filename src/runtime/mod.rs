@@ -15,11 +15,11 @@ use tokio::sync::mpsc;
 pub use api::Runtime;
 pub use stdio::{Capture, Output, Stdio};
 
+use crate::Pid;
 use crate::module::Module;
 use crate::observe::{Event, EventKind, EventSink, Update};
 use crate::process::{ProcessCell, ProcessState};
 use crate::registry::Registry;
-use crate::Pid;
 
 /// Settings of a runtime.
 #[derive(Debug, Clone)]

@@ -1,0 +1,106 @@
+//! Every function of the lunatic ABI is linked, so any lunatic-rs module loads; the ones not
+//! implemented yet trap with a message naming the function.
+
+use grain::{ProcessConfig, TrapKind};
+
+use crate::support::{Node, trap_kind, wait};
+
+/// (namespace, name, params, results) of every lunatic host function.
+fn abi() -> Vec<(String, String, Vec<&'static str>, Vec<&'static str>)> {
+    include_str!("lunatic-abi.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let sig = cols[2];
+            let (params, results) = sig.split_once(" -> ").unwrap_or((sig, ""));
+            let types = |s: &str| -> Vec<&'static str> {
+                s.trim_matches(|c| c == '(' || c == ')')
+                    .split(", ")
+                    .filter(|p| !p.is_empty())
+                    .map(|p| match p.split_whitespace().next().unwrap() {
+                        "i32" => "i32",
+                        "i64" => "i64",
+                        "f64" => "f64",
+                        other => panic!("unexpected type {other}"),
+                    })
+                    .collect()
+            };
+            (
+                cols[0].to_owned(),
+                cols[1].to_owned(),
+                types(params),
+                types(results),
+            )
+        })
+        .collect()
+}
+
+fn import_all() -> String {
+    let mut wat = String::from("(module\n");
+    for (i, (ns, name, params, results)) in abi().iter().enumerate() {
+        wat.push_str(&format!(
+            "  (import \"{ns}\" \"{name}\" (func $f{i} (param {}) (result {})))\n",
+            params.join(" "),
+            results.join(" ")
+        ));
+    }
+    let tcp_bind = abi()
+        .iter()
+        .position(|(_, n, _, _)| n == "tcp_bind")
+        .unwrap();
+    wat.push_str("  (memory (export \"memory\") 1)\n");
+    wat.push_str(&format!(
+        "  (func (export \"bind\") (drop (call $f{tcp_bind} (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))))\n)"
+    ));
+    wat
+}
+
+#[test]
+fn the_abi_table_has_all_140_functions() {
+    assert_eq!(abi().len(), 140);
+}
+
+#[tokio::test]
+async fn a_module_importing_every_lunatic_function_loads() {
+    let node = Node::new();
+    let module = node
+        .rt
+        .load("everything", import_all().as_bytes())
+        .expect("links");
+    assert_eq!(module.imports().len(), 140);
+    let p = node
+        .rt
+        .spawn(&module, "bind", &[], ProcessConfig::root())
+        .unwrap();
+    let reason = wait(&p).await;
+    assert_eq!(trap_kind(&reason), Some(TrapKind::HostError));
+    let message = &reason.trap().unwrap().message;
+    assert!(
+        message.contains("lunatic::networking::tcp_bind"),
+        "{message}"
+    );
+    assert!(message.contains("not implemented"), "{message}");
+}
+
+#[tokio::test]
+async fn a_module_importing_something_unknown_fails_to_load_with_the_name() {
+    let node = Node::new();
+    let err = node
+        .rt
+        .load(
+            "bad",
+            br#"(module (import "lunatic::process" "teleport" (func)) (memory (export "memory") 1))"#,
+        )
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("teleport"), "{text}");
+    assert!(matches!(err, grain::Error::Link { .. }));
+}
+
+#[tokio::test]
+async fn an_invalid_module_is_a_clear_error() {
+    let node = Node::new();
+    let err = node.rt.load("bad", b"\0asm\x01\0\0\0\x05").unwrap_err();
+    assert!(matches!(err, grain::Error::InvalidModule { .. }), "{err}");
+}

@@ -1,0 +1,12 @@
+//! Integration tests of the runtime: real wasm modules in real processes.
+
+mod abi;
+mod limits;
+mod links;
+mod messaging;
+mod observe;
+mod process_api;
+mod registry;
+mod scheduling;
+mod support;
+mod timers;

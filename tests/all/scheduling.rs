@@ -1,0 +1,84 @@
+//! Preemption: busy processes never starve a sleeper, and a guest blocked in WASI never
+//! blocks a worker thread.
+
+use std::time::{Duration, Instant};
+
+use grain::{ExitReason, ProcessConfig};
+
+use crate::support::{Node, wait};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_busy_loops_do_not_stop_a_sleeper_from_waking_on_time() {
+    let node = Node::new();
+    let module = node.load(
+        r#"(func (export "spin") (loop $l (br $l)))
+           (func (export "sleeper") (call $sleep_ms (i64.const 50)))"#,
+    );
+    let spinners: Vec<_> = (0..50)
+        .map(|_| {
+            node.rt
+                .spawn(&module, "spin", &[], ProcessConfig::default())
+                .unwrap()
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let start = Instant::now();
+    let sleeper = node
+        .rt
+        .spawn(&module, "sleeper", &[], ProcessConfig::default())
+        .unwrap();
+    assert_eq!(wait(&sleeper).await, ExitReason::Normal);
+    let took = start.elapsed();
+    // Generous: 50 ms of sleep, on a loaded 2-core machine.
+    assert!(took < Duration::from_secs(2), "the sleeper took {took:?}");
+    for s in &spinners {
+        assert!(s.is_alive());
+        s.kill();
+    }
+    for s in &spinners {
+        assert_eq!(wait(s).await, ExitReason::Killed);
+    }
+    assert!(spinners.iter().all(|s| s.stats().fuel_used() > 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_sleeping_in_wasi_does_not_delay_another_process() {
+    let node = Node::new();
+    let module = node.load(
+        r#"
+    (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll_oneoff (param i32 i32 i32 i32) (result i32)))
+    ;; Sleeps 2 s through WASI (a clock subscription), like std::thread::sleep does.
+    (func (export "wasi_sleep")
+      (i64.store (i32.const 1024) (i64.const 0))          ;; userdata
+      (i32.store8 (i32.const 1032) (i32.const 0))         ;; tag: clock
+      (i32.store (i32.const 1040) (i32.const 1))          ;; clock id: monotonic
+      (i64.store (i32.const 1048) (i64.const 2000000000)) ;; timeout ns
+      (i64.store (i32.const 1056) (i64.const 0))          ;; precision
+      (i32.store16 (i32.const 1064) (i32.const 0))        ;; flags: relative
+      (drop (call $poll_oneoff (i32.const 1024) (i32.const 2048) (i32.const 1) (i32.const 2100))))
+    (func (export "timer") (call $sleep_ms (i64.const 20)))"#,
+    );
+    let sleepers: Vec<_> = (0..4)
+        .map(|_| {
+            node.rt
+                .spawn(&module, "wasi_sleep", &[], ProcessConfig::default())
+                .unwrap()
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let start = Instant::now();
+    let timer = node
+        .rt
+        .spawn(&module, "timer", &[], ProcessConfig::default())
+        .unwrap();
+    assert_eq!(wait(&timer).await, ExitReason::Normal);
+    assert!(
+        start.elapsed() < Duration::from_millis(1500),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(sleepers.iter().all(|s| s.is_alive()));
+    for s in &sleepers {
+        assert_eq!(wait(s).await, ExitReason::Normal);
+    }
+}
