@@ -178,6 +178,12 @@ pub(crate) fn classify(error: &wasmtime::Error) -> ExitReason {
             code => ExitReason::Exit { code },
         };
     }
+    if error
+        .downcast_ref::<crate::process::KilledItself>()
+        .is_some()
+    {
+        return ExitReason::Killed;
+    }
     let (kind, message) = if let Some(trap) = error.downcast_ref::<wasmtime::Trap>() {
         let kind = match trap {
             wasmtime::Trap::UnreachableCodeReached => TrapKind::Unreachable,
@@ -192,7 +198,9 @@ pub(crate) fn classify(error: &wasmtime::Error) -> ExitReason {
             wasmtime::Trap::IndirectCallToNull | wasmtime::Trap::BadSignature => TrapKind::BadCall,
             _ => TrapKind::Other,
         };
-        (kind, trap.to_string())
+        let text = trap.to_string();
+        let text = text.strip_prefix("wasm trap: ").unwrap_or(&text).to_owned();
+        (kind, text)
     } else if let Some(limit) = error.downcast_ref::<crate::process::MemoryLimitExceeded>() {
         (TrapKind::MemoryLimit, limit.to_string())
     } else if let Some(host) = error.downcast_ref::<crate::host::HostError>() {

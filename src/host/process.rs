@@ -9,7 +9,7 @@ use super::{Caller, Result, fail, mem};
 use crate::Pid;
 use crate::config::ProcessConfig;
 use crate::observe::{EventKind, HostCall};
-use crate::process::{ProcessState, Signal};
+use crate::process::{KilledItself, ProcessState, Signal};
 
 const NS: &str = "lunatic::process";
 
@@ -303,10 +303,14 @@ fn add_relations(linker: &mut Linker<ProcessState>) -> Result<()> {
         let state = caller.data();
         state.rt.demonitor(&state.cell, Pid(pid));
     })?;
-    linker.func_wrap(NS, "kill", |caller: Caller<'_>, pid: u64| {
+    linker.func_wrap(NS, "kill", |caller: Caller<'_>, pid: u64| -> Result<()> {
+        if pid == caller.data().cell.pid.id() {
+            return Err(KilledItself.into());
+        }
         if let Some(cell) = caller.data().rt.cell(Pid(pid)) {
             cell.signal(Signal::Kill);
         }
+        Ok(())
     })?;
     linker.func_wrap(NS, "exists", |caller: Caller<'_>, pid: u64| -> u32 {
         caller.data().rt.processes.contains_key(&Pid(pid)) as u32

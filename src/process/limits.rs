@@ -49,3 +49,9 @@ impl wasmtime::ResourceLimiter for Limiter {
         Ok(maximum.is_none_or(|max| desired <= max))
     }
 }
+
+/// The process killed itself (`lunatic::process::kill` on its own pid): it ends at once, as
+/// `Killed`, rather than at its next yield.
+#[derive(Debug, thiserror::Error)]
+#[error("killed itself")]
+pub struct KilledItself;

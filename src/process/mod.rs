@@ -8,7 +8,7 @@ mod task;
 
 pub use cell::Process;
 pub(crate) use cell::{ProcessCell, Signal};
-pub use limits::MemoryLimitExceeded;
+pub use limits::{KilledItself, MemoryLimitExceeded};
 pub use spawn::Param;
 pub(crate) use spawn::SpawnRequest;
 pub use state::ProcessState;

@@ -142,6 +142,8 @@ impl RuntimeInner {
         if a.pid == b.pid {
             return;
         }
+        // a's side first: if b is ending right now, its exit finds the link and fails a.
+        a.relations().links.insert(b.pid, tag);
         let b_alive = {
             let mut rb = b.relations();
             if !rb.dead {
@@ -150,9 +152,9 @@ impl RuntimeInner {
             !rb.dead
         };
         if b_alive {
-            a.relations().links.insert(b.pid, tag);
             self.emit(a.pid, EventKind::Linked { other: b.pid });
         } else {
+            a.relations().links.remove(&b.pid);
             a.signal(super::Signal::LinkDied { pid: b.pid, tag });
         }
     }

@@ -167,3 +167,17 @@ async fn a_trap_in_a_child_is_reported_with_kind_and_backtrace() {
     let trap = reason.trap().unwrap();
     assert!(!trap.backtrace.is_empty());
 }
+
+#[tokio::test]
+async fn a_process_that_kills_itself_ends_at_once_as_killed() {
+    let node = Node::new();
+    let (reason, out) = node
+        .run(
+            r#"(func (export "main")
+                 (call $kill (call $process_id))
+                 (call $print_num (i64.const 1)))"#,
+        )
+        .await;
+    assert_eq!(reason, ExitReason::Killed);
+    assert_eq!(out, "");
+}

@@ -182,3 +182,25 @@ async fn the_sandbox_leaks_no_host_environment_and_configs_pass_on_what_they_gra
         "{trap:?}"
     );
 }
+
+#[tokio::test]
+async fn a_granted_directory_is_visible_and_nothing_else_is() {
+    let node = Node::new();
+    let module = node.load(
+        r#"
+    (import "wasi_snapshot_preview1" "fd_prestat_get" (func $prestat (param i32 i32) (result i32)))
+    ;; fd 3 is the first preopened directory: errno 0 if there is one, 8 (badf) if not.
+    (func (export "main") (call $print_num (i64.extend_i32_u (call $prestat (i32.const 3) (i32.const 300)))))"#,
+    );
+    let dir = std::env::temp_dir();
+    let mut granted = ProcessConfig::default();
+    granted.wasi.dirs.push(grain::PreopenDir::same_path(&dir));
+    let p = node.rt.spawn(&module, "main", &[], granted).unwrap();
+    assert_eq!(wait(&p).await, ExitReason::Normal);
+    let p = node
+        .rt
+        .spawn(&module, "main", &[], ProcessConfig::default())
+        .unwrap();
+    assert_eq!(wait(&p).await, ExitReason::Normal);
+    assert_eq!(node.stdout.text(), "0\n8\n");
+}
