@@ -29,7 +29,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     linker.func_wrap(NS, "get_nodes", |_: u32, _: u32| 0u32)?;
     linker.func_wrap(NS, "node_id", || 0u64)?;
     linker.func_wrap(NS, "module_id", |caller: Caller<'_>| {
-        caller.data().cell.module.id()
+        caller.data().module.id()
     })?;
     linker.func_wrap(
         NS,
@@ -46,7 +46,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
          -> Result<u32> {
             const F: &str = "lunatic::distributed::spawn";
             local(F, node)?;
-            let own = caller.data().cell.module.clone();
+            let own = caller.data().module.clone();
             let module = if module_id == own.id() {
                 own
             } else {

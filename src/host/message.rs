@@ -74,8 +74,10 @@ async fn wait(
     cell.stats.enter(call, caller.data().rt.now_us());
     let take = cell.mailbox.take_after(tags.as_deref(), mark.unwrap_or(0));
     let message = match timeout(ms) {
-        None => Some(take.await),
-        Some(d) => tokio::time::timeout(d, take).await.ok(),
+        None => Some(super::park(caller, take).await),
+        Some(d) => super::park(caller, tokio::time::timeout(d, take))
+            .await
+            .ok(),
     };
     cell.stats.leave();
     match message {

@@ -43,6 +43,22 @@ pub(crate) fn fail(func: &'static str, reason: impl Into<String>) -> wasmtime::E
     .into()
 }
 
+/// Waits for `fut` while answering memory inspections, which a parked process can serve at
+/// once (see `Process::read_memory`).
+pub(crate) async fn park<F: std::future::Future>(caller: &mut Caller<'_>, fut: F) -> F::Output {
+    let cell = caller.data().cell.clone();
+    tokio::pin!(fut);
+    loop {
+        tokio::select! {
+            out = &mut fut => return out,
+            _ = cell.inspector.arrived.notified() => {
+                let memory = caller.data().memory;
+                cell.inspector.serve(memory.map(|m| m.data(&*caller)));
+            }
+        }
+    }
+}
+
 /// Links every host function into `linker`.
 pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     process::add_to_linker(linker)?;

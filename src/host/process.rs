@@ -260,14 +260,19 @@ fn add_spawning(linker: &mut Linker<ProcessState>) -> Result<()> {
             report(&mut caller, F, outcome, id_ptr)
         },
     )?;
-    linker.func_wrap_async(NS, "sleep_ms", |caller: Caller<'_>, (millis,): (u64,)| {
-        Box::new(async move {
-            let cell = caller.data().cell.clone();
-            cell.stats.enter(HostCall::Sleep, caller.data().rt.now_us());
-            tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
-            cell.stats.leave();
-        })
-    })?;
+    linker.func_wrap_async(
+        NS,
+        "sleep_ms",
+        |mut caller: Caller<'_>, (millis,): (u64,)| {
+            Box::new(async move {
+                let cell = caller.data().cell.clone();
+                cell.stats.enter(HostCall::Sleep, caller.data().rt.now_us());
+                let sleep = tokio::time::sleep(std::time::Duration::from_millis(millis));
+                super::park(&mut caller, sleep).await;
+                cell.stats.leave();
+            })
+        },
+    )?;
     Ok(())
 }
 

@@ -21,7 +21,7 @@ pub(crate) struct GuestSpawn {
 /// The module a guest names: -1 is its own, otherwise an id from its module resources.
 pub(crate) fn resolve_module(caller: &Caller<'_>, func: &'static str, id: i64) -> Result<Module> {
     if id == -1 {
-        return Ok(caller.data().cell.module.clone());
+        return Ok(caller.data().module.clone());
     }
     caller
         .data()

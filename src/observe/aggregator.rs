@@ -167,7 +167,7 @@ pub(crate) fn row(rt: &RuntimeInner, cell: &ProcessCell) -> ProcessRow {
         pid: cell.pid,
         parent: cell.parent,
         names,
-        module: cell.module.name().to_owned(),
+        module: cell.module_name().to_owned(),
         function: cell.function.clone(),
         status: stats.status(),
         fuel_used: stats.fuel_used(),

@@ -20,6 +20,8 @@ pub(crate) enum Signal {
     Kill,
     /// A linked process failed.
     LinkDied { pid: Pid, tag: Option<i64> },
+    /// End normally (a host process whose owner let go of it).
+    Stop,
 }
 
 /// Links and monitors of a process.
@@ -38,11 +40,13 @@ pub(crate) struct Relations {
 pub(crate) struct ProcessCell {
     pub pid: Pid,
     pub parent: Option<Pid>,
-    pub module: Module,
+    /// The module of a wasm process; `None` for a host process (the shell, a supervisor).
+    pub module: Option<Module>,
     pub function: String,
     pub config: Arc<ProcessConfig>,
     pub mailbox: Mailbox,
     pub stats: StatsSlot,
+    pub inspector: super::Inspector,
     pub die_when_link_dies: AtomicBool,
     pub registered: AtomicBool,
     pub spawned_us: u64,
@@ -59,7 +63,7 @@ impl ProcessCell {
     pub(crate) fn new(
         pid: Pid,
         parent: Option<Pid>,
-        module: Module,
+        module: Option<Module>,
         function: String,
         config: Arc<ProcessConfig>,
         spawned_us: u64,
@@ -73,6 +77,7 @@ impl ProcessCell {
             config,
             mailbox: Mailbox::default(),
             stats: StatsSlot::default(),
+            inspector: super::Inspector::default(),
             die_when_link_dies: AtomicBool::new(true),
             registered: AtomicBool::new(false),
             spawned_us,
@@ -81,6 +86,11 @@ impl ProcessCell {
             exit: watch::Sender::new(None),
         };
         (Arc::new(cell), rx)
+    }
+
+    /// The module's name, or `host` for a host process.
+    pub(crate) fn module_name(&self) -> &str {
+        self.module.as_ref().map_or("host", Module::name)
     }
 
     pub(crate) fn signal(&self, signal: Signal) {
@@ -120,9 +130,14 @@ impl Process {
         self.cell.parent
     }
 
-    /// The module it runs.
-    pub fn module(&self) -> &Module {
-        &self.cell.module
+    /// The module it runs (`None` for a host process such as the shell).
+    pub fn module(&self) -> Option<&Module> {
+        self.cell.module.as_ref()
+    }
+
+    /// The module's name, or `host` for a host process.
+    pub fn module_name(&self) -> &str {
+        self.cell.module_name()
     }
 
     /// The function it was started with.
@@ -197,6 +212,20 @@ impl Process {
         reason.clone().expect("waited for Some")
     }
 
+    /// Reads `len` bytes of its linear memory at `addr`. The process answers itself at its
+    /// next safe point (see [`InspectError`](super::InspectError)); nothing reads a running
+    /// instance from outside.
+    ///
+    /// # Errors
+    /// When it has ended, does not answer within a second, or the range is out of bounds.
+    pub async fn read_memory(&self, addr: u64, len: u64) -> Result<Vec<u8>, super::InspectError> {
+        if !self.is_alive() {
+            return Err(super::InspectError::Exited);
+        }
+        let wait = std::time::Duration::from_secs(1);
+        self.cell.inspector.read(addr, len, wait).await
+    }
+
     /// Kills it (no effect if it has ended).
     pub fn kill(&self) {
         self.cell.signal(Signal::Kill);
@@ -218,7 +247,7 @@ impl std::fmt::Debug for Process {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Process")
             .field("pid", &self.cell.pid)
-            .field("module", &self.cell.module.name())
+            .field("module", &self.cell.module_name())
             .field("function", &self.cell.function)
             .finish()
     }

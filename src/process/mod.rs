@@ -1,6 +1,8 @@
 //! Processes: a wasm instance with a mailbox, links and monitors, driven by a tokio task.
 
 mod cell;
+mod host;
+mod inspect;
 mod limits;
 mod spawn;
 mod state;
@@ -8,6 +10,9 @@ mod task;
 
 pub use cell::Process;
 pub(crate) use cell::{ProcessCell, Signal};
+pub use host::HostProcess;
+pub use inspect::InspectError;
+pub(crate) use inspect::Inspector;
 pub use limits::{KilledItself, MemoryLimitExceeded};
 pub use spawn::Param;
 pub(crate) use spawn::SpawnRequest;

@@ -112,7 +112,7 @@ impl RuntimeInner {
         let (cell, signals) = ProcessCell::new(
             pid,
             req.parent,
-            req.module.clone(),
+            Some(req.module.clone()),
             req.function.clone(),
             req.config,
             self.now_us(),
@@ -132,7 +132,13 @@ impl RuntimeInner {
         }
         cell.stats.set_status(Status::Starting);
         let params = req.params.into_iter().map(Param::val).collect();
-        tokio::spawn(task::run(self.clone(), cell.clone(), signals, params));
+        tokio::spawn(task::run(
+            self.clone(),
+            cell.clone(),
+            signals,
+            req.module,
+            params,
+        ));
         Ok(cell)
     }
 

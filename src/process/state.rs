@@ -18,6 +18,8 @@ use crate::runtime::RuntimeInner;
 pub struct ProcessState {
     pub(crate) rt: Arc<RuntimeInner>,
     pub(crate) cell: Arc<ProcessCell>,
+    /// The module this process runs.
+    pub(crate) module: Module,
     pub(crate) limiter: Limiter,
     pub(crate) memory: Option<wasmtime::Memory>,
     /// The message being built (`create_data`) or the one last received.
@@ -34,7 +36,7 @@ pub struct ProcessState {
 }
 
 impl ProcessState {
-    pub(crate) fn new(rt: Arc<RuntimeInner>, cell: Arc<ProcessCell>) -> Self {
+    pub(crate) fn new(rt: Arc<RuntimeInner>, cell: Arc<ProcessCell>, module: Module) -> Self {
         let limiter = Limiter {
             max_memory: cell.config.max_memory,
             cell: cell.clone(),
@@ -42,6 +44,7 @@ impl ProcessState {
         ProcessState {
             rt,
             cell,
+            module,
             limiter,
             memory: None,
             scratch: None,

@@ -9,6 +9,7 @@ use wasmtime::{Store, UpdateDeadline, Val};
 use super::{ProcessCell, ProcessState, Signal};
 use crate::exit::{ExitReason, Trap, TrapKind, classify};
 use crate::message::Message;
+use crate::module::Module;
 use crate::observe::{EventKind, Status};
 use crate::runtime::RuntimeInner;
 
@@ -21,16 +22,18 @@ pub(crate) async fn run(
     rt: Arc<RuntimeInner>,
     cell: Arc<ProcessCell>,
     mut signals: mpsc::UnboundedReceiver<Signal>,
+    module: Module,
     params: Vec<Val>,
 ) {
     let reason = {
-        let guest = execute(rt.clone(), cell.clone(), params);
+        let guest = execute(rt.clone(), cell.clone(), module, params);
         tokio::pin!(guest);
         loop {
             tokio::select! {
                 biased;
                 Some(signal) = signals.recv() => match signal {
                     Signal::Kill => break ExitReason::Killed,
+                    Signal::Stop => break ExitReason::Normal,
                     Signal::LinkDied { pid, tag } => {
                         if cell.die_when_link_dies.load(Ordering::Relaxed) {
                             break ExitReason::LinkDied { pid };
@@ -48,9 +51,18 @@ pub(crate) async fn run(
 }
 
 /// Instantiates the module and calls the entry function.
-async fn execute(rt: Arc<RuntimeInner>, cell: Arc<ProcessCell>, params: Vec<Val>) -> ExitReason {
+async fn execute(
+    rt: Arc<RuntimeInner>,
+    cell: Arc<ProcessCell>,
+    module: Module,
+    params: Vec<Val>,
+) -> ExitReason {
     let fuel = cell.config.fuel_limit().unwrap_or(u64::MAX);
-    let mut store = Store::new(&rt.engine, ProcessState::new(rt.clone(), cell.clone()));
+    let pre = module.pre().clone();
+    let mut store = Store::new(
+        &rt.engine,
+        ProcessState::new(rt.clone(), cell.clone(), module),
+    );
     store.limiter(|state| &mut state.limiter);
     if let Err(e) = store.set_fuel(fuel) {
         return spawn_failure(format!("cannot set fuel: {e}"));
@@ -67,11 +79,15 @@ async fn execute(rt: Arc<RuntimeInner>, cell: Arc<ProcessCell>, params: Vec<Val>
         let state = ctx.data();
         let used = state.fuel_start - ctx.get_fuel().unwrap_or(0);
         state.cell.stats.set_fuel_used(used);
+        if state.cell.inspector.wanted() {
+            let (cell, memory) = (state.cell.clone(), state.memory);
+            cell.inspector.serve(memory.map(|m| m.data(&ctx)));
+        }
         Ok(UpdateDeadline::Yield(1))
     });
     store.set_epoch_deadline(1);
 
-    let instance = match cell.module.pre().instantiate_async(&mut store).await {
+    let instance = match pre.instantiate_async(&mut store).await {
         Ok(instance) => instance,
         Err(e) => return instantiation_failure(&e),
     };
@@ -154,6 +170,8 @@ impl RuntimeInner {
                 reason: reason.clone(),
             },
         );
+        cell.inspector.close();
+        self.remember_exit(cell, &reason);
         cell.set_exit(reason);
     }
 }

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::module::Module;
 use crate::observe::{self, EventSink, Observer};
 use crate::process::SpawnRequest;
-use crate::process::{Param, Process, ProcessState};
+use crate::process::{HostProcess, Param, Process, ProcessState};
 use crate::registry::Registry;
 
 /// A grain node: loads modules, spawns processes, and lets you watch them.
@@ -54,6 +54,7 @@ impl Runtime {
             started: Instant::now(),
             spawned_total: AtomicU64::new(0),
             exited_total: AtomicU64::new(0),
+            recent_exits: Mutex::new(std::collections::VecDeque::new()),
             subscribe,
             stop,
         });
@@ -149,6 +150,21 @@ impl Runtime {
             link,
         })?;
         Ok(Process { cell })
+    }
+
+    /// Starts a host process (driven by Rust code, like the shell): it has a pid and a
+    /// mailbox, shows in the process table, and always traps link deaths.
+    ///
+    /// # Errors
+    /// When the node is at its process limit.
+    pub fn spawn_host(&self, name: &str) -> Result<HostProcess, Error> {
+        self.inner.spawn_host(name)
+    }
+
+    /// How a recently ended process ended (the last 1,024 are remembered).
+    pub fn exited(&self, pid: Pid) -> Option<super::ExitRecord> {
+        let exits = self.inner.recent_exits.lock().expect("exits lock");
+        exits.iter().rev().find(|r| r.pid == pid).cloned()
     }
 
     /// The live process with this pid.

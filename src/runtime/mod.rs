@@ -21,6 +21,26 @@ use crate::observe::{Event, EventKind, EventSink, Update};
 use crate::process::{ProcessCell, ProcessState};
 use crate::registry::Registry;
 
+/// How many ended processes a runtime remembers (for `info` on a dead pid).
+const REMEMBERED_EXITS: usize = 1_024;
+
+/// The record of an ended process.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ExitRecord {
+    /// The process.
+    pub pid: Pid,
+    /// Its module's name (`host` for a host process).
+    pub module: String,
+    /// Its entry function.
+    pub function: String,
+    /// Who spawned it.
+    pub parent: Option<Pid>,
+    /// Why it ended.
+    pub reason: crate::ExitReason,
+    /// When (µs since the runtime started).
+    pub at_us: u64,
+}
+
 /// Settings of a runtime.
 #[derive(Debug, Clone)]
 pub struct RuntimeConfig {
@@ -62,6 +82,7 @@ pub(crate) struct RuntimeInner {
     pub(crate) started: Instant,
     pub(crate) spawned_total: AtomicU64,
     pub(crate) exited_total: AtomicU64,
+    pub(crate) recent_exits: std::sync::Mutex<std::collections::VecDeque<ExitRecord>>,
     pub(crate) subscribe: mpsc::UnboundedSender<mpsc::UnboundedSender<Update>>,
     stop: Arc<AtomicBool>,
 }
@@ -77,6 +98,21 @@ impl RuntimeInner {
             at_us: self.now_us(),
             pid,
             kind,
+        });
+    }
+
+    pub(crate) fn remember_exit(&self, cell: &ProcessCell, reason: &crate::ExitReason) {
+        let mut exits = self.recent_exits.lock().expect("exits lock");
+        if exits.len() == REMEMBERED_EXITS {
+            exits.pop_front();
+        }
+        exits.push_back(ExitRecord {
+            pid: cell.pid,
+            module: cell.module_name().to_owned(),
+            function: cell.function.clone(),
+            parent: cell.parent,
+            reason: reason.clone(),
+            at_us: self.now_us(),
         });
     }
 

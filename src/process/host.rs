@@ -1,0 +1,160 @@
+//! Host processes: processes driven by Rust code instead of wasm — the shell, supervisors.
+//!
+//! A host process has a pid, a mailbox, links and monitors like any other and shows in the
+//! process table. It always traps link deaths: a linked process that fails leaves a message
+//! in its mailbox instead of killing it. It ends when killed, or normally when its handle is
+//! dropped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::{Process, ProcessCell, Signal};
+use crate::config::ProcessConfig;
+use crate::error::Error;
+use crate::message::{DataMessage, Message};
+use crate::observe::{EventKind, Status};
+use crate::runtime::RuntimeInner;
+use crate::{ExitReason, Pid};
+
+/// A process driven by the host. Dropping it ends the process normally.
+pub struct HostProcess {
+    process: Process,
+    rt: Arc<RuntimeInner>,
+}
+
+impl RuntimeInner {
+    pub(crate) fn spawn_host(self: &Arc<Self>, name: &str) -> Result<HostProcess, Error> {
+        if self.processes.len() >= self.config.max_processes {
+            return Err(Error::ProcessLimit(self.config.max_processes));
+        }
+        let pid = Pid(self
+            .next_pid
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let config = Arc::new(ProcessConfig::root());
+        let (cell, signals) =
+            ProcessCell::new(pid, None, None, name.to_owned(), config, self.now_us());
+        cell.die_when_link_dies
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        cell.stats.set_status(Status::Waiting);
+        self.processes.insert(pid, cell.clone());
+        self.spawned_total
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.emit(
+            pid,
+            EventKind::Spawned {
+                parent: None,
+                module: "host".into(),
+                function: name.to_owned(),
+            },
+        );
+        tokio::spawn(run(self.clone(), cell.clone(), signals));
+        Ok(HostProcess {
+            process: Process { cell },
+            rt: self.clone(),
+        })
+    }
+}
+
+async fn run(
+    rt: Arc<RuntimeInner>,
+    cell: Arc<ProcessCell>,
+    mut signals: mpsc::UnboundedReceiver<Signal>,
+) {
+    let reason = loop {
+        match signals.recv().await {
+            Some(Signal::Kill) => break ExitReason::Killed,
+            Some(Signal::Stop) | None => break ExitReason::Normal,
+            Some(Signal::LinkDied { pid, tag }) => cell.deliver(Message::LinkDied { pid, tag }),
+        }
+    };
+    rt.finish(&cell, reason);
+}
+
+impl HostProcess {
+    /// The process (pid, mailbox, links...).
+    pub fn process(&self) -> &Process {
+        &self.process
+    }
+
+    /// Its pid.
+    pub fn pid(&self) -> Pid {
+        self.process.pid()
+    }
+
+    /// Sends a data message to `to` (dropped if `to` has ended, as in Erlang). Returns
+    /// whether `to` was alive.
+    pub fn send(&self, to: Pid, tag: i64, bytes: Vec<u8>) -> bool {
+        let cell = &self.process.cell;
+        cell.stats.count_out();
+        let mut data = DataMessage::new(tag, bytes);
+        data.sender = Some(cell.pid);
+        match self.rt.cell(to) {
+            Some(target) => {
+                target.deliver(Message::Data(data));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Takes the first message matching `tags` (`None` = any), waiting up to `timeout`
+    /// (`None` = forever).
+    pub async fn receive(
+        &self,
+        tags: Option<&[i64]>,
+        timeout: Option<Duration>,
+    ) -> Option<Message> {
+        let take = self.process.cell.mailbox.take(tags);
+        match timeout {
+            None => Some(take.await),
+            Some(t) => tokio::time::timeout(t, take).await.ok(),
+        }
+    }
+
+    /// Takes the first queued message matching `tags`, without waiting.
+    pub fn try_receive(&self, tags: Option<&[i64]>) -> Option<Message> {
+        self.process.cell.mailbox.try_take(tags)
+    }
+
+    /// Links to `other` with a tag (0 = untagged). Linking to an ended process leaves a
+    /// link-died message at once.
+    pub fn link(&self, other: Pid, tag: i64) {
+        let tag = (tag != 0).then_some(tag);
+        match self.rt.cell(other) {
+            Some(target) => self.rt.link(&self.process.cell, &target, tag),
+            None => self
+                .process
+                .cell
+                .signal(Signal::LinkDied { pid: other, tag }),
+        }
+    }
+
+    /// Removes the link to `other`.
+    pub fn unlink(&self, other: Pid) {
+        self.rt.unlink(&self.process.cell, other);
+    }
+
+    /// Monitors `other`: its end leaves a process-died message.
+    pub fn monitor(&self, other: Pid) {
+        self.rt.monitor(&self.process.cell, other);
+    }
+
+    /// Stops monitoring `other`.
+    pub fn demonitor(&self, other: Pid) {
+        self.rt.demonitor(&self.process.cell, other);
+    }
+}
+
+impl Drop for HostProcess {
+    fn drop(&mut self) {
+        self.process.cell.signal(Signal::Stop);
+    }
+}
+
+impl std::fmt::Debug for HostProcess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("HostProcess").field(&self.pid()).finish()
+    }
+}
