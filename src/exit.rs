@@ -25,6 +25,11 @@ pub enum ExitReason {
     },
     /// The guest trapped.
     Trap(Trap),
+    /// A host process (a supervisor) gave up or was shut down, with a reason.
+    Shutdown {
+        /// Why, e.g. "reached its restart intensity".
+        reason: String,
+    },
 }
 
 impl ExitReason {
@@ -44,6 +49,7 @@ impl ExitReason {
             ExitReason::Killed => 137,
             ExitReason::LinkDied { .. } => 1,
             ExitReason::Trap(_) => 101,
+            ExitReason::Shutdown { .. } => 1,
         }
     }
 
@@ -64,6 +70,7 @@ impl fmt::Display for ExitReason {
             ExitReason::Killed => write!(f, "killed"),
             ExitReason::LinkDied { pid } => write!(f, "link died ({pid})"),
             ExitReason::Trap(trap) => write!(f, "trap: {}: {}", trap.kind, trap.message),
+            ExitReason::Shutdown { reason } => write!(f, "shutdown: {reason}"),
         }
     }
 }

@@ -34,6 +34,7 @@ pub mod process;
 pub mod registry;
 mod resources;
 pub mod runtime;
+pub mod supervisor;
 
 pub use config::{FUEL_UNIT, PreopenDir, ProcessConfig, WasiConfig};
 pub use error::Error;

@@ -1,7 +1,7 @@
 //! Messages: what travels between processes.
 
-use crate::Pid;
 use crate::module::Module;
+use crate::{ExitReason, Pid};
 
 /// A resource moved inside a message (`push_*` / `take_*`).
 #[derive(Clone)]
@@ -34,6 +34,9 @@ pub enum Message {
     ProcessDied {
         /// The process that ended.
         pid: Pid,
+        /// Why; `None` when it had already ended when the monitor was set (Erlang's
+        /// `noproc`). Guests do not see it; host processes (supervisors, the shell) do.
+        reason: Option<ExitReason>,
     },
 }
 

@@ -169,7 +169,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         |mut caller: Caller<'_>| -> Result<u64> {
             Ok(
                 match scratch(&mut caller, "lunatic::message::get_process_id")? {
-                    Message::ProcessDied { pid } | Message::LinkDied { pid, .. } => pid.id(),
+                    Message::ProcessDied { pid, .. } | Message::LinkDied { pid, .. } => pid.id(),
                     Message::Data(_) => 0,
                 },
             )

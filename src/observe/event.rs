@@ -55,6 +55,28 @@ pub enum EventKind {
         /// The name.
         name: String,
     },
+    /// This process (a supervisor, or a guest acting as one) restarted a child.
+    Restarted {
+        /// The child's id (for a guest, its entry function).
+        child: String,
+        /// The incarnation that ended.
+        old: Option<Pid>,
+        /// The new incarnation.
+        new: Pid,
+        /// Why the child ended.
+        reason: String,
+        /// Restarts of this child so far.
+        restarts: u32,
+        /// Restarts within the supervisor's intensity window before this one.
+        window: u32,
+        /// The most restarts the window allows.
+        max_restarts: u32,
+    },
+    /// A supervisor gave up: it stops its children and exits.
+    GaveUp {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// The sending side: never blocks; a full channel counts the event as dropped.

@@ -20,8 +20,8 @@ pub(crate) enum Signal {
     Kill,
     /// A linked process failed.
     LinkDied { pid: Pid, tag: Option<i64> },
-    /// End normally (a host process whose owner let go of it).
-    Stop,
+    /// End with this reason (a host process ending on purpose).
+    Exit(ExitReason),
 }
 
 /// Links and monitors of a process.

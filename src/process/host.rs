@@ -65,7 +65,8 @@ async fn run(
     let reason = loop {
         match signals.recv().await {
             Some(Signal::Kill) => break ExitReason::Killed,
-            Some(Signal::Stop) | None => break ExitReason::Normal,
+            Some(Signal::Exit(reason)) => break reason,
+            None => break ExitReason::Normal,
             Some(Signal::LinkDied { pid, tag }) => cell.deliver(Message::LinkDied { pid, tag }),
         }
     };
@@ -136,6 +137,11 @@ impl HostProcess {
         self.rt.unlink(&self.process.cell, other);
     }
 
+    /// Ends the process with `reason` (its links fail unless the reason is normal).
+    pub fn exit(self, reason: ExitReason) {
+        self.process.cell.signal(Signal::Exit(reason));
+    }
+
     /// Monitors `other`: its end leaves a process-died message.
     pub fn monitor(&self, other: Pid) {
         self.rt.monitor(&self.process.cell, other);
@@ -149,7 +155,7 @@ impl HostProcess {
 
 impl Drop for HostProcess {
     fn drop(&mut self) {
-        self.process.cell.signal(Signal::Stop);
+        self.process.cell.signal(Signal::Exit(ExitReason::Normal));
     }
 }
 

@@ -188,7 +188,10 @@ impl RuntimeInner {
         if alive {
             watcher.relations().monitoring.insert(target);
         } else {
-            watcher.deliver(crate::message::Message::ProcessDied { pid: target });
+            watcher.deliver(crate::message::Message::ProcessDied {
+                pid: target,
+                reason: None,
+            });
         }
     }
 

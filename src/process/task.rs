@@ -33,7 +33,7 @@ pub(crate) async fn run(
                 biased;
                 Some(signal) = signals.recv() => match signal {
                     Signal::Kill => break ExitReason::Killed,
-                    Signal::Stop => break ExitReason::Normal,
+                    Signal::Exit(reason) => break reason,
                     Signal::LinkDied { pid, tag } => {
                         if cell.die_when_link_dies.load(Ordering::Relaxed) {
                             break ExitReason::LinkDied { pid };
@@ -156,7 +156,10 @@ impl RuntimeInner {
         for pid in relations.monitored_by {
             if let Some(other) = self.cell(pid) {
                 other.relations().monitoring.remove(&cell.pid);
-                other.deliver(Message::ProcessDied { pid: cell.pid });
+                other.deliver(Message::ProcessDied {
+                    pid: cell.pid,
+                    reason: Some(reason.clone()),
+                });
             }
         }
         for pid in relations.monitoring {

@@ -54,6 +54,7 @@ impl Runtime {
             started: Instant::now(),
             spawned_total: AtomicU64::new(0),
             exited_total: AtomicU64::new(0),
+            supervisors: DashMap::new(),
             recent_exits: Mutex::new(std::collections::VecDeque::new()),
             subscribe,
             stop,

@@ -61,7 +61,7 @@ async fn a_host_process_talks_with_wasm_processes_and_survives_linked_crashes() 
             Some(Message::LinkDied { pid, tag }) => {
                 notices.push(format!("link {} {tag:?}", pid == crasher.pid()))
             }
-            Some(Message::ProcessDied { pid }) => {
+            Some(Message::ProcessDied { pid, .. }) => {
                 notices.push(format!("down {}", pid == crasher.pid()))
             }
             other => panic!("unexpected {other:?}"),

@@ -9,5 +9,6 @@ mod observe;
 mod process_api;
 mod registry;
 mod scheduling;
+mod supervisor;
 mod support;
 mod timers;
