@@ -47,6 +47,10 @@ pub(crate) struct ProcessCell {
     pub mailbox: Mailbox,
     pub stats: StatsSlot,
     pub inspector: super::Inspector,
+    /// The children this process spawned, to recognise it restarting them.
+    pub lineage: super::lineage::Lineage,
+    /// How its parent identifies it among its children (wasm parents only).
+    pub spawn_key: Option<super::lineage::SpawnKey>,
     pub die_when_link_dies: AtomicBool,
     pub registered: AtomicBool,
     pub spawned_us: u64,
@@ -78,6 +82,8 @@ impl ProcessCell {
             mailbox: Mailbox::default(),
             stats: StatsSlot::default(),
             inspector: super::Inspector::default(),
+            lineage: Default::default(),
+            spawn_key: None,
             die_when_link_dies: AtomicBool::new(true),
             registered: AtomicBool::new(false),
             spawned_us,

@@ -4,6 +4,7 @@ mod cell;
 mod host;
 mod inspect;
 mod limits;
+mod lineage;
 mod spawn;
 mod state;
 mod task;

@@ -109,7 +109,7 @@ impl RuntimeInner {
             return Err(Error::ProcessLimit(self.config.max_processes));
         }
         let pid = Pid(self.next_pid.fetch_add(1, Ordering::Relaxed));
-        let (cell, signals) = ProcessCell::new(
+        let (mut cell, signals) = ProcessCell::new(
             pid,
             req.parent,
             Some(req.module.clone()),
@@ -117,6 +117,14 @@ impl RuntimeInner {
             req.config,
             self.now_us(),
         );
+        let parent = req
+            .parent
+            .and_then(|p| self.cell(p))
+            .filter(|p| p.module.is_some());
+        if parent.is_some() {
+            let key = format!("{}:{}{:?}", req.module.id(), req.function, req.params);
+            Arc::get_mut(&mut cell).expect("not shared yet").spawn_key = Some(key);
+        }
         self.processes.insert(pid, cell.clone());
         self.spawned_total.fetch_add(1, Ordering::Relaxed);
         self.emit(
@@ -127,6 +135,22 @@ impl RuntimeInner {
                 function: req.function.clone(),
             },
         );
+        if let (Some(parent), Some(key)) = (&parent, &cell.spawn_key)
+            && let Some(restart) = parent.lineage.spawned(key)
+        {
+            self.emit(
+                parent.pid,
+                EventKind::Restarted {
+                    child: req.function.clone(),
+                    old: Some(restart.old),
+                    new: pid,
+                    reason: restart.reason.to_string(),
+                    restarts: restart.restarts,
+                    window: 0,
+                    max_restarts: 0,
+                },
+            );
+        }
         if let Some((other, tag)) = req.link {
             self.link(&cell, &other, tag);
         }

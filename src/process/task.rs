@@ -162,6 +162,11 @@ impl RuntimeInner {
                 });
             }
         }
+        if let (Some(key), true) = (&cell.spawn_key, reason.is_failure())
+            && let Some(parent) = cell.parent.and_then(|p| self.cell(p))
+        {
+            parent.lineage.failed(key, cell.pid, reason.clone());
+        }
         for pid in relations.monitoring {
             if let Some(other) = self.cell(pid) {
                 other.relations().monitored_by.remove(&cell.pid);

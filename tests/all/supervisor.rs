@@ -303,3 +303,59 @@ async fn a_child_can_be_restarted_by_hand() {
     assert!(sup.restart_child("nope").await.is_err());
     sup.stop().await;
 }
+
+/// A guest acting as a supervisor: traps link deaths and re-spawns its crashing child.
+#[tokio::test]
+async fn restarts_done_by_a_guest_supervisor_are_restart_events_with_lineage() {
+    let node = Node::new();
+    let mut observer = node.rt.observe();
+    let (reason, _) = node
+        .run(
+            r#"
+    (data (i32.const 1024) "child")
+    (func (export "child") (param i64) (call $sleep_ms (i64.const 5)) unreachable)
+    (func (export "main")
+      (local $i i32)
+      (call $die_when_link_dies (i32.const 0))
+      (loop $again
+        (drop (call $spawn_arg (i64.const 1) (i32.const 1024) (i32.const 5) (i64.const 42)))
+        (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $i) (i32.const 3)))))"#,
+        )
+        .await;
+    assert_eq!(reason, ExitReason::Normal);
+    let mut restarts = Vec::new();
+    while restarts.len() < 2 {
+        let update = tokio::time::timeout(Duration::from_secs(5), observer.next())
+            .await
+            .unwrap()
+            .unwrap();
+        let events = match update {
+            Update::Full(s) => s.events,
+            Update::Delta(d) => d.events,
+        };
+        for e in events {
+            if let EventKind::Restarted {
+                child,
+                old,
+                new,
+                restarts: n,
+                reason,
+                ..
+            } = e.kind
+            {
+                assert_eq!(child, "child");
+                assert!(reason.contains("unreachable"), "{reason}");
+                let old_parent = node.rt.exited(old.unwrap()).unwrap().parent;
+                assert_eq!(
+                    old_parent,
+                    Some(e.pid),
+                    "the old child was the supervisor's"
+                );
+                restarts.push((n, new));
+            }
+        }
+    }
+    assert_eq!(restarts.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2]);
+}
