@@ -25,7 +25,8 @@ pub struct RunArgs {
     /// The most processes alive at once.
     #[arg(long, value_name = "N", default_value_t = RuntimeConfig::default().max_processes)]
     max_processes: usize,
-    /// The program: a .wasm or .wat file.
+    /// The program: a .wasm or .wat file, or an application file (.toml) naming modules,
+    /// supervisors and children.
     module: PathBuf,
     /// Arguments passed to the program.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -61,6 +62,9 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         ..RuntimeConfig::default()
     };
     let rt = Runtime::new(config)?;
+    if args.module.extension().is_some_and(|e| e == "toml") {
+        return run_app(&rt, &args).await;
+    }
     let module = rt.load_file(&args.module)?;
     let mut process_config = ProcessConfig::root();
     process_config.max_memory = args.max_memory;
@@ -79,6 +83,24 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         ExitReason::Normal | ExitReason::Exit { .. } => {}
         ExitReason::Trap(trap) => eprint!("grain: process {} trapped: {trap}", root.pid()),
         other => eprintln!("grain: process {} ended: {other}", root.pid()),
+    }
+    Ok(reason.exit_status())
+}
+
+/// Starts the application's root supervisor and runs until it ends (or Ctrl-C stops it in
+/// order); the exit status is the supervisor's fate.
+async fn run_app(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
+    let app = grain::supervisor::App::load(rt, &args.module)?;
+    let sup = rt.start_supervisor(app.spec, app.name.as_deref())?;
+    let reason = tokio::select! {
+        reason = sup.wait() => reason,
+        _ = tokio::signal::ctrl_c() => {
+            sup.stop().await;
+            ExitReason::Normal
+        }
+    };
+    if reason.is_failure() {
+        eprintln!("grain: supervisor {} ended: {reason}", sup.pid());
     }
     Ok(reason.exit_status())
 }

@@ -6,6 +6,7 @@
 //! strategy and their restart types, gives up past its intensity, and stops its children in
 //! reverse start order. Every restart is a lifecycle event.
 
+mod app;
 mod run;
 mod spec;
 
@@ -14,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 
+pub use app::{App, AppError, parse_intensity};
 pub use spec::{ChildKind, ChildSpec, Intensity, Restart, Strategy, SupervisorSpec};
 
 use crate::error::Error;

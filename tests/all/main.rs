@@ -1,6 +1,7 @@
 //! Integration tests of the runtime: real wasm modules in real processes.
 
 mod abi;
+mod app;
 mod host;
 mod limits;
 mod links;
