@@ -43,7 +43,7 @@ pub use host::HostError;
 pub use module::Module;
 pub use pid::{ParsePidError, Pid};
 pub use process::{HostProcess, InspectError, Param, Process};
-pub use runtime::{Capture, ExitRecord, Output, Runtime, RuntimeConfig, Stdio};
+pub use runtime::{Capture, Environment, ExitRecord, Output, Runtime, RuntimeConfig, Stdio};
 
 /// The lunatic ABI version grain implements, as `lunatic::version::*` reports it.
 pub const LUNATIC_ABI_VERSION: (u32, u32, u32) = host::ABI_VERSION;

@@ -231,8 +231,9 @@ fn add_spawning(linker: &mut Linker<ProcessState>) -> Result<()> {
             let rt = caller.data().rt.clone();
             // The registry stays locked from the look-up until the new process is registered,
             // so concurrent callers spawn exactly once.
+            let env = caller.data().cell.env.id;
             let mut names = rt.registry.lock();
-            if let Some(pid) = names.get(&name).copied() {
+            if let Some(pid) = names.get(&(env, name.clone())).copied() {
                 drop(names);
                 mem::write_u64(&mut caller, F, node_id_ptr, 0)?;
                 mem::write_u64(&mut caller, F, id_ptr, pid.id())?;
@@ -249,7 +250,7 @@ fn add_spawning(linker: &mut Linker<ProcessState>) -> Result<()> {
             };
             let outcome = spawn(&mut caller, F, args)?;
             if let Ok(cell) = &outcome {
-                names.insert(name.clone(), cell.pid);
+                names.insert((env, name.clone()), cell.pid);
                 cell.registered.store(true, Ordering::Relaxed);
                 drop(names);
                 rt.emit(cell.pid, EventKind::Registered { name });
@@ -287,7 +288,9 @@ fn add_relations(linker: &mut Linker<ProcessState>) -> Result<()> {
     linker.func_wrap(NS, "process_id", |caller: Caller<'_>| {
         caller.data().cell.pid.id()
     })?;
-    linker.func_wrap(NS, "environment_id", |_: Caller<'_>| 0u64)?;
+    linker.func_wrap(NS, "environment_id", |caller: Caller<'_>| {
+        caller.data().cell.env.id
+    })?;
     linker.func_wrap(NS, "link", |caller: Caller<'_>, tag: i64, pid: u64| {
         let state = caller.data();
         let tag = (tag != 0).then_some(tag);

@@ -30,7 +30,8 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         |mut caller: Caller<'_>, ptr: u32, len: u32, node_ptr: u32, pid_ptr: u32| -> Result<u32> {
             const F: &str = "lunatic::registry::get";
             let name = mem::read_str(&caller, F, ptr, len)?;
-            match caller.data().rt.registry.get(&name) {
+            let env = caller.data().cell.env.id;
+            match caller.data().rt.registry.get_in(env, &name) {
                 Some(pid) => {
                     mem::write_u64(&mut caller, F, node_ptr, 0)?;
                     mem::write_u64(&mut caller, F, pid_ptr, pid.id())?;
@@ -46,7 +47,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         |caller: Caller<'_>, ptr: u32, len: u32| -> Result<()> {
             let name = mem::read_str(&caller, "lunatic::registry::remove", ptr, len)?;
             let rt = &caller.data().rt;
-            if let Some(pid) = rt.registry.remove(&name) {
+            if let Some(pid) = rt.registry.remove_in(caller.data().cell.env.id, &name) {
                 rt.emit(pid, EventKind::Unregistered { name });
             }
             Ok(())

@@ -69,6 +69,7 @@ pub(crate) fn spawn(
         config,
         parent: Some(state.cell.pid),
         link,
+        env: None,
     };
     Ok(state.rt.spawn(request).map_err(|e| e.to_string()))
 }

@@ -54,6 +54,8 @@ pub(crate) struct ProcessCell {
     pub die_when_link_dies: AtomicBool,
     pub registered: AtomicBool,
     pub spawned_us: u64,
+    /// Its environment (registry namespace and standard streams).
+    pub env: Arc<crate::runtime::Environment>,
     signals: mpsc::UnboundedSender<Signal>,
     relations: Mutex<Relations>,
     exit: watch::Sender<Option<ExitReason>>,
@@ -70,6 +72,7 @@ impl ProcessCell {
         module: Option<Module>,
         function: String,
         config: Arc<ProcessConfig>,
+        env: Arc<crate::runtime::Environment>,
         spawned_us: u64,
     ) -> (Arc<Self>, mpsc::UnboundedReceiver<Signal>) {
         let (signals, rx) = mpsc::unbounded_channel();
@@ -87,6 +90,7 @@ impl ProcessCell {
             die_when_link_dies: AtomicBool::new(true),
             registered: AtomicBool::new(false),
             spawned_us,
+            env,
             signals,
             relations: Mutex::new(Relations::default()),
             exit: watch::Sender::new(None),

@@ -33,8 +33,9 @@ impl RuntimeInner {
             .next_pid
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed));
         let config = Arc::new(ProcessConfig::root());
+        let env = self.root_env.clone();
         let (cell, signals) =
-            ProcessCell::new(pid, None, None, name.to_owned(), config, self.now_us());
+            ProcessCell::new(pid, None, None, name.to_owned(), config, env, self.now_us());
         cell.die_when_link_dies
             .store(false, std::sync::atomic::Ordering::Relaxed);
         cell.stats.set_status(Status::Waiting);

@@ -84,6 +84,8 @@ pub(crate) struct SpawnRequest {
     pub parent: Option<Pid>,
     /// Link the new process to this one, with this tag, before it runs.
     pub link: Option<(Arc<ProcessCell>, Option<i64>)>,
+    /// Its environment; `None` is the parent's, or the host's for a root process.
+    pub env: Option<Arc<crate::runtime::Environment>>,
 }
 
 impl RuntimeInner {
@@ -109,18 +111,21 @@ impl RuntimeInner {
             return Err(Error::ProcessLimit(self.config.max_processes));
         }
         let pid = Pid(self.next_pid.fetch_add(1, Ordering::Relaxed));
+        let parent = req.parent.and_then(|p| self.cell(p));
+        let env = req
+            .env
+            .or_else(|| parent.as_ref().map(|p| p.env.clone()))
+            .unwrap_or_else(|| self.root_env.clone());
         let (mut cell, signals) = ProcessCell::new(
             pid,
             req.parent,
             Some(req.module.clone()),
             req.function.clone(),
             req.config,
+            env,
             self.now_us(),
         );
-        let parent = req
-            .parent
-            .and_then(|p| self.cell(p))
-            .filter(|p| p.module.is_some());
+        let parent = parent.filter(|p| p.module.is_some());
         if parent.is_some() {
             let key = format!("{}:{}{:?}", req.module.id(), req.function, req.params);
             Arc::get_mut(&mut cell).expect("not shared yet").spawn_key = Some(key);

@@ -80,7 +80,7 @@ impl ProcessState {
             // A directory that vanished since it was granted is simply not visible.
             let _ = builder.preopened_dir(&dir.host, &dir.guest, wasmtime_wasi::FsPerms::ReadWrite);
         }
-        self.rt.stdio.apply(&mut builder);
+        self.cell.env.stdio.apply(&mut builder);
         builder.build_p1()
     }
 

@@ -49,7 +49,11 @@ impl Runtime {
             modules: Mutex::new(Vec::new()),
             registry: Registry::default(),
             events,
-            stdio: config.stdio.clone(),
+            root_env: Arc::new(super::Environment {
+                id: 0,
+                stdio: config.stdio.clone(),
+            }),
+            next_env: AtomicU64::new(1),
             config,
             started: Instant::now(),
             spawned_total: AtomicU64::new(0),
@@ -149,6 +153,7 @@ impl Runtime {
             config: Arc::new(config),
             parent: None,
             link,
+            env: None,
         })?;
         Ok(Process { cell })
     }
@@ -166,6 +171,38 @@ impl Runtime {
     pub fn exited(&self, pid: Pid) -> Option<super::ExitRecord> {
         let exits = self.inner.recent_exits.lock().expect("exits lock");
         exits.iter().rev().find(|r| r.pid == pid).cloned()
+    }
+
+    /// A fresh environment: an empty registry namespace, with output going to `stdio`.
+    pub fn new_environment(&self, stdio: super::Stdio) -> super::Environment {
+        super::Environment {
+            id: self.inner.next_env.fetch_add(1, Ordering::Relaxed),
+            stdio,
+        }
+    }
+
+    /// Like [`Runtime::spawn`], in environment `env`.
+    ///
+    /// # Errors
+    /// As [`Runtime::spawn`].
+    pub fn spawn_in(
+        &self,
+        env: &super::Environment,
+        module: &Module,
+        function: &str,
+        params: &[Param],
+        config: ProcessConfig,
+    ) -> Result<Process, Error> {
+        let cell = self.inner.spawn(SpawnRequest {
+            module: module.clone(),
+            function: function.to_owned(),
+            params: params.to_vec(),
+            config: Arc::new(config),
+            parent: None,
+            link: None,
+            env: Some(Arc::new(env.clone())),
+        })?;
+        Ok(Process { cell })
     }
 
     /// The live process with this pid.
@@ -259,7 +296,7 @@ impl RuntimeInner {
 
     pub(crate) fn register(&self, cell: &crate::process::ProcessCell, name: &str) {
         cell.registered.store(true, Ordering::Relaxed);
-        self.registry.put(name, cell.pid);
+        self.registry.put_in(cell.env.id, name, cell.pid);
         self.emit(
             cell.pid,
             crate::observe::EventKind::Registered {

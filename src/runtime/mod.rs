@@ -13,7 +13,7 @@ use dashmap::DashMap;
 use tokio::sync::mpsc;
 
 pub use api::Runtime;
-pub use stdio::{Capture, Output, Stdio};
+pub use stdio::{Capture, Environment, Output, Stdio};
 
 use crate::Pid;
 use crate::module::Module;
@@ -77,7 +77,8 @@ pub(crate) struct RuntimeInner {
     pub(crate) modules: std::sync::Mutex<Vec<Module>>,
     pub(crate) registry: Registry,
     pub(crate) events: EventSink,
-    pub(crate) stdio: Stdio,
+    pub(crate) root_env: Arc<Environment>,
+    pub(crate) next_env: AtomicU64,
     pub(crate) config: RuntimeConfig,
     pub(crate) started: Instant,
     pub(crate) spawned_total: AtomicU64,

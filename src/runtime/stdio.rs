@@ -42,6 +42,16 @@ impl Default for Capture {
     }
 }
 
+/// An isolated world for a group of processes: its own registry namespace and its own
+/// standard streams. Children inherit their parent's. The host's is environment 0.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    /// Its id (what `lunatic::process::environment_id` returns).
+    pub id: u64,
+    /// Where its processes' output goes.
+    pub stdio: Stdio,
+}
+
 /// The standard streams every process of a runtime gets.
 #[derive(Debug, Clone, Default)]
 pub struct Stdio {

@@ -133,6 +133,7 @@ impl Sup {
                     config: Arc::new(config),
                     parent: Some(self.pid()),
                     link: Some((me, None)),
+                    env: None,
                 })?;
                 Running {
                     process: Process { cell },

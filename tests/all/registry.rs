@@ -83,3 +83,44 @@ async fn put_get_remove_and_names_vanish_with_their_process() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn environments_have_their_own_names_and_output() {
+    let node = Node::new();
+    let module = node.load(&format!(
+        r#"{REGISTRY}
+    (import "lunatic::process" "environment_id" (func $env_id (result i64)))
+    (func (export "claim")
+      (call $put (i32.const 1024) (i32.const 3) (i64.const 0) (call $process_id))
+      (call $print_num (call $env_id))
+      (drop (call $recv_tag (i64.const 12345) (i64.const -1))))"#
+    ));
+    let (stdio_a, out_a, _) = grain::Stdio::captured();
+    let (stdio_b, out_b, _) = grain::Stdio::captured();
+    let env_a = node.rt.new_environment(stdio_a);
+    let env_b = node.rt.new_environment(stdio_b);
+    let cfg = grain::ProcessConfig::root;
+    let a = node
+        .rt
+        .spawn_in(&env_a, &module, "claim", &[], cfg())
+        .unwrap();
+    let b = node
+        .rt
+        .spawn_in(&env_b, &module, "claim", &[], cfg())
+        .unwrap();
+    eventually("both printed", || {
+        !out_a.text().is_empty() && !out_b.text().is_empty()
+    })
+    .await;
+    assert_eq!(out_a.text(), format!("{}\n", env_a.id));
+    assert_eq!(out_b.text(), format!("{}\n", env_b.id));
+    assert_ne!(env_a.id, env_b.id);
+    assert!(
+        node.rt.registry().get("svc").is_none(),
+        "the host's namespace is apart"
+    );
+    assert_eq!(node.rt.registry().names_of(a.pid()), ["svc"]);
+    assert_eq!(node.rt.registry().names_of(b.pid()), ["svc"]);
+    a.kill();
+    b.kill();
+}
