@@ -1,6 +1,7 @@
 //! `grain`: run wasm programs as grain processes, the interactive shell, the observer.
 
 mod run;
+mod test_mode;
 
 use std::process::ExitCode;
 

@@ -70,12 +70,15 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
     process_config.max_memory = args.max_memory;
     process_config.max_fuel = args.max_fuel;
     process_config.wasi.args = std::iter::once(args.module.display().to_string())
-        .chain(args.args)
+        .chain(args.args.iter().cloned())
         .collect();
-    process_config.wasi.env = args.env;
+    process_config.wasi.env = args.env.clone();
     for dir in &args.dirs {
         anyhow::ensure!(dir.is_dir(), "--dir {}: not a directory", dir.display());
         process_config.wasi.dirs.push(PreopenDir::same_path(dir));
+    }
+    if crate::test_mode::is_test_binary(&module) {
+        return crate::test_mode::run(&rt, &module, &args.args, process_config).await;
     }
     let root = rt.spawn(&module, "_start", &[], process_config)?;
     let reason = root.wait().await;

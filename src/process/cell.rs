@@ -160,6 +160,11 @@ impl Process {
         &self.cell.config
     }
 
+    /// The id of its environment (0 is the host's).
+    pub fn environment_id(&self) -> u64 {
+        self.cell.env.id
+    }
+
     /// Its stats slot.
     pub fn stats(&self) -> &StatsSlot {
         &self.cell.stats
