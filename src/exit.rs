@@ -221,7 +221,7 @@ pub(crate) fn classify(error: &wasmtime::Error) -> ExitReason {
             bt.frames()
                 .iter()
                 .map(|frame| Frame {
-                    function: frame.func_name().map(str::to_owned),
+                    function: frame.func_name().map(demangle),
                     index: frame.func_index(),
                     offset: frame.module_offset(),
                 })
@@ -233,4 +233,9 @@ pub(crate) fn classify(error: &wasmtime::Error) -> ExitReason {
         message,
         backtrace,
     })
+}
+
+/// A readable function name: Rust symbols (legacy and v0 mangling) demangled, without hash.
+fn demangle(name: &str) -> String {
+    format!("{:#}", rustc_demangle::demangle(name))
 }

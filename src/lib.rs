@@ -39,7 +39,7 @@ pub mod supervisor;
 pub use config::{FUEL_UNIT, PreopenDir, ProcessConfig, WasiConfig};
 pub use error::Error;
 pub use exit::{ExitReason, Frame, Trap, TrapKind};
-pub use host::HostError;
+pub use host::{HostError, TcpConnection};
 pub use module::Module;
 pub use pid::{ParsePidError, Pid};
 pub use process::{HostProcess, InspectError, Param, Process};

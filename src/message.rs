@@ -8,12 +8,18 @@ use crate::{ExitReason, Pid};
 pub enum Resource {
     /// A compiled module.
     Module(Module),
+    /// A TCP stream.
+    TcpStream(std::sync::Arc<crate::host::TcpConnection>),
+    /// A UDP socket.
+    UdpSocket(std::sync::Arc<tokio::net::UdpSocket>),
 }
 
 impl std::fmt::Debug for Resource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Resource::Module(m) => write!(f, "Module({})", m.name()),
+            Resource::TcpStream(_) => write!(f, "TcpStream"),
+            Resource::UdpSocket(_) => write!(f, "UdpSocket"),
         }
     }
 }

@@ -90,6 +90,83 @@ async fn wait(
     }
 }
 
+/// Moves sockets in and out of the scratch message.
+fn add_socket_passing(linker: &mut Linker<ProcessState>) -> Result<()> {
+    linker.func_wrap(
+        NS,
+        "push_tcp_stream",
+        |mut caller: Caller<'_>, id: u64| -> Result<u64> {
+            const F: &str = "lunatic::message::push_tcp_stream";
+            data(&mut caller, F)?;
+            let stream = caller
+                .data_mut()
+                .net()
+                .tcp_streams
+                .remove(id)
+                .ok_or_else(|| fail(F, format!("no TCP stream with id {id}")))?;
+            push(&mut caller, F, Resource::TcpStream(stream))
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "push_udp_socket",
+        |mut caller: Caller<'_>, id: u64| -> Result<u64> {
+            const F: &str = "lunatic::message::push_udp_socket";
+            data(&mut caller, F)?;
+            let socket = caller
+                .data_mut()
+                .net()
+                .udp_sockets
+                .remove(id)
+                .ok_or_else(|| fail(F, format!("no UDP socket with id {id}")))?;
+            push(&mut caller, F, Resource::UdpSocket(socket))
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "take_tcp_stream",
+        |mut caller: Caller<'_>, index: u64| -> Result<u64> {
+            const F: &str = "lunatic::message::take_tcp_stream";
+            match take(&mut caller, F, index)? {
+                Resource::TcpStream(s) => Ok(caller.data_mut().net().tcp_streams.add(s)),
+                _ => Err(fail(
+                    F,
+                    format!("the resource at index {index} is not a TCP stream"),
+                )),
+            }
+        },
+    )?;
+    linker.func_wrap(
+        NS,
+        "take_udp_socket",
+        |mut caller: Caller<'_>, index: u64| -> Result<u64> {
+            const F: &str = "lunatic::message::take_udp_socket";
+            match take(&mut caller, F, index)? {
+                Resource::UdpSocket(s) => Ok(caller.data_mut().net().udp_sockets.add(s)),
+                _ => Err(fail(
+                    F,
+                    format!("the resource at index {index} is not a UDP socket"),
+                )),
+            }
+        },
+    )?;
+    Ok(())
+}
+
+fn push(caller: &mut Caller<'_>, func: &'static str, resource: Resource) -> Result<u64> {
+    let data = data(caller, func)?;
+    data.resources.push(Some(resource));
+    Ok(data.resources.len() as u64 - 1)
+}
+
+fn take(caller: &mut Caller<'_>, func: &'static str, index: u64) -> Result<Resource> {
+    data(caller, func)?
+        .resources
+        .get_mut(index as usize)
+        .and_then(Option::take)
+        .ok_or_else(|| fail(func, format!("no resource at index {index} of the message")))
+}
+
 /// Sends the scratch message and waits for a reply tagged `tag`, skipping what was queued.
 pub(crate) async fn send_receive(
     caller: &mut Caller<'_>,
@@ -191,9 +268,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
                 .get(id)
                 .cloned()
                 .ok_or_else(|| fail(F, format!("no module with id {id}")))?;
-            let data = data(&mut caller, F)?;
-            data.resources.push(Some(Resource::Module(module)));
-            Ok(data.resources.len() as u64 - 1)
+            push(&mut caller, F, Resource::Module(module))
         },
     )?;
     linker.func_wrap(
@@ -201,16 +276,16 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         "take_module",
         |mut caller: Caller<'_>, index: u64| -> Result<u64> {
             const F: &str = "lunatic::message::take_module";
-            let slot = data(&mut caller, F)?.resources.get_mut(index as usize);
-            match slot.and_then(Option::take) {
-                Some(Resource::Module(module)) => Ok(caller.data_mut().modules.add(module)),
-                None => Err(fail(
+            match take(&mut caller, F, index)? {
+                Resource::Module(module) => Ok(caller.data_mut().modules.add(module)),
+                _ => Err(fail(
                     F,
-                    format!("no module at index {index} of the message"),
+                    format!("the resource at index {index} is not a module"),
                 )),
             }
         },
     )?;
+    add_socket_passing(linker)?;
     linker.func_wrap(
         NS,
         "send",

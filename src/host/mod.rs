@@ -7,6 +7,7 @@
 mod distributed;
 mod error;
 mod message;
+mod net;
 mod process;
 mod registry;
 mod spawn;
@@ -20,6 +21,9 @@ mod wasi;
 use wasmtime::Linker;
 
 use crate::process::ProcessState;
+
+pub(crate) use net::Net;
+pub use net::TcpConnection;
 
 pub(crate) type Caller<'a> = wasmtime::Caller<'a, ProcessState>;
 pub(crate) type Result<T> = wasmtime::Result<T>;
@@ -70,6 +74,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     error::add_to_linker(linker)?;
     distributed::add_to_linker(linker)?;
     wasi::add_to_linker(linker)?;
+    net::add_to_linker(linker)?;
     unimplemented::add_to_linker(linker)?;
     wasmtime_wasi::p1::add_to_linker_async(linker, |state: &mut ProcessState| state.wasi())?;
     Ok(())

@@ -29,14 +29,17 @@ pub enum HostCall {
     Sleep,
     /// `lunatic::process::compile_module`.
     CompileModule,
+    /// A `lunatic::networking` call (accept, connect, read, write...).
+    Network,
 }
 
 impl HostCall {
-    const ALL: [HostCall; 4] = [
+    const ALL: [HostCall; 5] = [
         HostCall::Receive,
         HostCall::SendReceive,
         HostCall::Sleep,
         HostCall::CompileModule,
+        HostCall::Network,
     ];
 
     /// The host function's full name.
@@ -46,6 +49,7 @@ impl HostCall {
             HostCall::SendReceive => "lunatic::message::send_receive_skip_search",
             HostCall::Sleep => "lunatic::process::sleep_ms",
             HostCall::CompileModule => "lunatic::process::compile_module",
+            HostCall::Network => "lunatic::networking",
         }
     }
 }

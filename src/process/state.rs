@@ -33,6 +33,8 @@ pub struct ProcessState {
     /// The fuel the store started with (to compute fuel used).
     pub(crate) fuel_start: u64,
     wasi: Option<Box<WasiP1Ctx>>,
+    /// Sockets and address iterators, created on first use.
+    pub(crate) net: Option<Box<crate::host::Net>>,
 }
 
 impl ProcessState {
@@ -55,6 +57,7 @@ impl ProcessState {
             initialized: false,
             fuel_start: 0,
             wasi: None,
+            net: None,
         }
     }
 
