@@ -45,13 +45,16 @@ fn import_all() -> String {
             results.join(" ")
         ));
     }
-    let tcp_bind = abi()
-        .iter()
-        .position(|(_, n, _, _)| n == "tcp_bind")
-        .unwrap();
+    let find = |name: &str| abi().iter().position(|(_, n, _, _)| n == name).unwrap();
     wat.push_str("  (memory (export \"memory\") 1)\n");
+    let zeros = "(i32.const 0) ".repeat(6);
     wat.push_str(&format!(
-        "  (func (export \"bind\") (drop (call $f{tcp_bind} (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))))\n)"
+        "  (func (export \"bind\") (drop (call $f{} {zeros})))\n",
+        find("tcp_bind")
+    ));
+    wat.push_str(&format!(
+        "  (func (export \"cert\") (drop (call $f{} (i32.const 0))))\n)",
+        find("test_root_cert")
     ));
     wat
 }
