@@ -118,9 +118,9 @@ fn every_session_in_the_book_runs_as_printed() {
     let failures: Vec<String> = sessions
         .iter()
         .filter_map(|s| {
-            run(s).err().map(|e| {
-                format!("{}:{}: $ {}\n{e}", s.file.display(), s.line, s.command)
-            })
+            run(s)
+                .err()
+                .map(|e| format!("{}:{}: $ {}\n{e}", s.file.display(), s.line, s.command))
         })
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
