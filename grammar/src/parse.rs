@@ -1,0 +1,200 @@
+//! Lines, commands and arguments.
+
+use nom::bytes::complete::take_while1;
+
+use crate::ast::{Arg, Command, Line, Spanned};
+use crate::cursor::{Cursor, Result, ident_char};
+use crate::error::ParseError;
+use crate::value::{A_VALUE, sequence, starts_value, unclosed, value};
+
+/// File endings that make a bare token a path.
+const PATH_ENDINGS: [&str; 4] = [".wasm", ".wat", ".grain", ".toml"];
+
+/// Parses one line of shell input (which may span several physical lines inside brackets
+/// or strings).
+///
+/// # Errors
+/// A [`ParseError`] with the span of the fault; `incomplete` is set when the input ended
+/// inside a bracket or a string.
+pub fn parse_line(src: &str) -> std::result::Result<Line, ParseError> {
+    let mut cur = Cursor { src, pos: 0 };
+    cur.skip_ws();
+    if cur.at_end() {
+        return Ok(Line {
+            binding: None,
+            command: None,
+        });
+    }
+    let binding = binding(&mut cur)?;
+    cur.skip_ws();
+    if cur.at_end() {
+        return match binding {
+            Some(_) => Err(
+                ParseError::new(cur.pos..cur.pos, "`=` needs a command after it")
+                    .expecting(&["a command"]),
+            ),
+            None => Ok(Line {
+                binding: None,
+                command: None,
+            }),
+        };
+    }
+    let command = command(&mut cur)?;
+    Ok(Line {
+        binding,
+        command: Some(command),
+    })
+}
+
+/// `name =` at the start of a line.
+fn binding(cur: &mut Cursor<'_>) -> Result<Option<Spanned<String>>> {
+    let save = cur.pos;
+    if cur.peek() == Some('=') {
+        return Err(cur
+            .error("a binding needs a name before `=`")
+            .expecting(&["a name"]));
+    }
+    if let Some((name, span)) = cur.ident() {
+        cur.skip_ws();
+        if cur.peek() == Some('=') && cur.peek2() != Some('=') {
+            cur.bump();
+            return Ok(Some(Spanned { node: name, span }));
+        }
+    }
+    cur.pos = save;
+    Ok(None)
+}
+
+fn command(cur: &mut Cursor<'_>) -> Result<Command> {
+    let start = cur.pos;
+    let (name, span) = cur.ident().ok_or_else(|| cur.unexpected(&["a command"]))?;
+    let mut args = Vec::new();
+    loop {
+        let before = cur.pos;
+        cur.skip_ws();
+        if cur.at_end() {
+            break;
+        }
+        if cur.pos == before {
+            return Err(cur.unexpected(&["a space"]));
+        }
+        args.push(arg(cur)?);
+    }
+    Ok(Command {
+        name: Spanned { node: name, span },
+        args,
+        span: start..cur.pos,
+    })
+}
+
+fn arg(cur: &mut Cursor<'_>) -> Result<Spanned<Arg>> {
+    let start = cur.pos;
+    let (c, c2) = (cur.peek(), cur.peek2());
+    let node = if cur.starts_with("--") {
+        flag(cur)?
+    } else if cur.starts_with("./")
+        || cur.starts_with("../")
+        || cur.starts_with("/")
+        || cur.starts_with("~/")
+    {
+        path(cur)
+    } else if c.is_some_and(|c| starts_value(c, c2)) {
+        Arg::Value(value(cur)?.node)
+    } else if let Some((word, _)) = cur.ident() {
+        word_or_more(cur, start, word)?
+    } else {
+        return Err(cur.unexpected(&["an argument"]));
+    };
+    Ok(Spanned {
+        node,
+        span: start..cur.pos,
+    })
+}
+
+/// After an identifier: a call (`m.f(...)`), a path (`dir/file.wat`), a boolean, or a word.
+fn word_or_more(cur: &mut Cursor<'_>, start: usize, word: String) -> Result<Arg> {
+    let token_end = cur.token_end();
+    let token = &cur.src[start..token_end];
+    if cur.peek() == Some('.') {
+        let save = cur.pos;
+        cur.bump();
+        let function = if cur.peek() == Some('"') {
+            match value(cur)?.node {
+                crate::ast::Value::Str(s) => Some(s),
+                _ => None,
+            }
+        } else {
+            cur.ident().map(|(f, _)| f)
+        };
+        if let Some(function) = function.filter(|_| cur.peek() == Some('(')) {
+            let open = cur.pos;
+            let args = sequence(cur, ')').map_err(|e| {
+                if e.incomplete {
+                    unclosed(open, cur, ')')
+                } else {
+                    e
+                }
+            })?;
+            return Ok(Arg::Call {
+                module: word,
+                function,
+                args,
+            });
+        }
+        cur.pos = save;
+    }
+    if token.contains('/') || PATH_ENDINGS.iter().any(|e| token.ends_with(e)) {
+        cur.pos = start;
+        return Ok(path(cur));
+    }
+    if cur.pos < token_end && !cur.rest().starts_with(|c: char| c.is_whitespace()) {
+        return Err(ParseError::new(
+            cur.pos..token_end,
+            format!(
+                "unexpected {:?} after {word:?}",
+                &cur.src[cur.pos..token_end]
+            ),
+        )
+        .expecting(&["a space"]));
+    }
+    Ok(match word.as_str() {
+        "true" => Arg::Value(crate::ast::Value::Bool(true)),
+        "false" => Arg::Value(crate::ast::Value::Bool(false)),
+        _ => Arg::Word(word),
+    })
+}
+
+fn path(cur: &mut Cursor<'_>) -> Arg {
+    let rest = cur.rest();
+    let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let path = &rest[..len];
+    cur.pos += len;
+    Arg::Path(path.to_owned())
+}
+
+fn flag(cur: &mut Cursor<'_>) -> Result<Arg> {
+    cur.pos += 2;
+    let name = cur
+        .lex(take_while1(ident_char))
+        .ok_or_else(|| cur.unexpected(&["a flag name after --"]))?
+        .to_owned();
+    if !cur.eat('=') {
+        return Ok(Arg::Flag { name, value: None });
+    }
+    let start = cur.pos;
+    let (c, c2) = (cur.peek(), cur.peek2());
+    let node = if c.is_some_and(|c| starts_value(c, c2)) {
+        Arg::Value(value(cur)?.node)
+    } else if let Some((word, _)) = cur.ident() {
+        word_or_more(cur, start, word)?
+    } else {
+        return Err(cur.unexpected(&[A_VALUE, "a word"]));
+    };
+    Ok(Arg::Flag {
+        name,
+        value: Some(Box::new(Spanned {
+            node,
+            span: start..cur.pos,
+        })),
+    })
+}
