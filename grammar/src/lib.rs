@@ -24,6 +24,7 @@ mod ast;
 mod cursor;
 mod error;
 mod parse;
+mod strings;
 mod value;
 
 pub use ast::{Arg, Command, FloatType, IntType, Line, Span, Spanned, Value};
