@@ -98,6 +98,11 @@ fn arg(cur: &mut Cursor<'_>) -> Result<Spanned<Arg>> {
         || cur.starts_with("~/")
     {
         path(cur)
+    } else if c.is_some_and(|c| c.is_ascii_digit())
+        && cur.src[cur.pos..cur.token_end()].contains('/')
+    {
+        // `3/5s`: a bare token with a slash, not a number.
+        path(cur)
     } else if c.is_some_and(|c| starts_value(c, c2)) {
         Arg::Value(value(cur)?.node)
     } else if let Some((word, _)) = cur.ident() {

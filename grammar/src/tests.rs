@@ -139,6 +139,7 @@ fn arguments_of_every_kind() {
     );
     assert_eq!(arg("hello.wat"), Arg::Path("hello.wat".into()));
     assert_eq!(arg("./x"), Arg::Path("./x".into()));
+    assert_eq!(arg("3/5s"), Arg::Path("3/5s".into()));
     match arg(r#"m."_lunatic_spawn_by_index_0.14.1"(1, 2)"#) {
         Arg::Call {
             module,

@@ -257,6 +257,14 @@ impl Runtime {
         Observer::new(rx)
     }
 
+    /// Kills every process. Processes hold the runtime alive (and with it the engine's
+    /// memory pool), so an embedder that is done with a runtime calls this.
+    pub fn shutdown(&self) {
+        for p in self.processes() {
+            p.kill();
+        }
+    }
+
     /// Lifecycle events dropped because observers fell behind.
     pub fn dropped_events(&self) -> u64 {
         self.inner.events.dropped()

@@ -44,7 +44,9 @@ pub struct ExitRecord {
 /// Settings of a runtime.
 #[derive(Debug, Clone)]
 pub struct RuntimeConfig {
-    /// The most processes alive at once (the pooling allocator reserves a slot for each).
+    /// The most processes alive at once. The pooling allocator reserves a slot of address
+    /// space (4 GiB + guard) for each up front, so this also bounds the runtime's virtual
+    /// memory.
     pub max_processes: usize,
     /// Standard streams of processes.
     pub stdio: Stdio,
@@ -59,7 +61,7 @@ pub struct RuntimeConfig {
 impl Default for RuntimeConfig {
     fn default() -> Self {
         RuntimeConfig {
-            max_processes: 10_000,
+            max_processes: 2_000,
             stdio: Stdio::default(),
             event_capacity: 65_536,
             observe_interval: Duration::from_millis(250),

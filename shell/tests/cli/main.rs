@@ -1,6 +1,9 @@
 //! End-to-end tests of the `grain` binary: real processes, real wasm guests.
 
 mod book;
+mod commands;
 mod guests;
 mod run;
+mod sessions;
 mod support;
+mod terminal;

@@ -1,0 +1,140 @@
+//! `info <pid>`: everything about a process (or how it ended).
+
+use serde_json::json;
+
+use super::resolve::pid;
+use super::{Args, Help, Reply};
+use crate::format::{self, size};
+use crate::shell::{Shell, ShellError};
+
+pub const HELP: Help = Help {
+    name: "info",
+    usage: "info <pid>",
+    summary: "a process's state, links, monitors, limits, permissions, fuel, memory, mailbox head; or how it ended",
+    examples: &["info c", "info #counter"],
+};
+
+pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
+    let arg = args.required("a pid")?;
+    let target = pid(sh, arg)?;
+    args.finish()?;
+    let Some(p) = sh.rt.process(target) else {
+        let record = sh
+            .rt
+            .exited(target)
+            .ok_or_else(|| ShellError::at(arg.span.clone(), format!("no process {target}")))?;
+        let mut text = format!(
+            "{target}  {}.{}\n  ended: {}",
+            record.module, record.function, record.reason
+        );
+        if let Some(trap) = record.reason.trap() {
+            for (i, frame) in trap.backtrace.iter().enumerate() {
+                text.push_str(&format!("\n    {i}: {frame}"));
+            }
+        }
+        return Ok(Reply::with_json(text, json!(record)));
+    };
+    let stats = p.stats();
+    let c = p.config();
+    let names: Vec<String> = sh
+        .rt
+        .registry()
+        .names_of(target)
+        .iter()
+        .map(|n| format!("#{}", grain::registry::display_name(n)))
+        .collect();
+    let pids = |v: Vec<grain::Pid>| {
+        if v.is_empty() {
+            "none".to_owned()
+        } else {
+            v.iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+    };
+    let links: Vec<String> = p
+        .links()
+        .iter()
+        .map(|(p, t)| t.map_or_else(|| p.to_string(), |t| format!("{p} (tag {t})")))
+        .collect();
+    let call = stats.host_call().map(|(call, since)| {
+        format!(
+            "{} for {:.1?}",
+            call.name(),
+            std::time::Duration::from_micros(sh.rt.now_us().saturating_sub(since))
+        )
+    });
+    let fuel_limit = c
+        .fuel_limit()
+        .map_or_else(|| "unlimited".to_owned(), |f| f.to_string());
+    let mem_limit = c
+        .max_memory
+        .map_or_else(|| "4 GiB (wasm32)".to_owned(), size);
+    let perms: Vec<&str> = [
+        (c.can_spawn_processes, "spawn"),
+        (c.can_compile_modules, "compile"),
+        (c.can_create_configs, "configs"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, n)| *n)
+    .collect();
+    let head: Vec<String> =
+        p.peek_mailbox(|q| q.iter().take(3).map(|m| format::message(m, None)).collect());
+    let mut text = format!(
+        "{target}  {}.{}{}\n  status:      {}{}\n  parent:      {}\n  links:       {}\n  monitors:    {} (monitored by {})\n  fuel:        {} used, limit {fuel_limit}\n  memory:      {}, limit {mem_limit}\n  messages:    {} queued, {} in, {} out\n  permissions: {}\n  traps links: {}",
+        p.module_name(),
+        p.function(),
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!("  {}", names.join(" "))
+        },
+        super::ps::status(stats.status()),
+        call.map_or_else(String::new, |c| format!(" in {c}")),
+        p.parent()
+            .map_or_else(|| "the host".to_owned(), |p| p.to_string()),
+        if links.is_empty() {
+            "none".to_owned()
+        } else {
+            links.join(" ")
+        },
+        pids(p.monitoring()),
+        pids(p.monitored_by()),
+        stats.fuel_used(),
+        size(stats.memory_bytes()),
+        p.mailbox_len(),
+        stats.messages_in(),
+        stats.messages_out(),
+        if perms.is_empty() {
+            "none".to_owned()
+        } else {
+            perms.join(", ")
+        },
+        if p.traps_link_deaths() { "yes" } else { "no" },
+    );
+    for (i, m) in head.iter().enumerate() {
+        text.push_str(&format!("\n  mailbox[{i}]:  {m}"));
+    }
+    if let Some(sup) = sh.rt.supervisor(target) {
+        let info = sup.info();
+        text.push_str(&format!(
+            "\n  supervises:  {:?}, at most {} restarts in {:?}",
+            info.strategy, info.intensity.max_restarts, info.intensity.period
+        ));
+        for child in &info.children {
+            let pid = child
+                .pid
+                .map_or_else(|| "down".to_owned(), |p| p.to_string());
+            text.push_str(&format!(
+                "\n    {} {pid} ({}, {:?}, restarts: {})",
+                child.id, child.runs, child.restart, child.restarts
+            ));
+        }
+    }
+    let json = json!({"pid": target.id(), "module": p.module_name(), "function": p.function(), "names": names,
+        "status": super::ps::status(stats.status()), "links": p.links().iter().map(|(p, _)| p.id()).collect::<Vec<_>>(),
+        "fuel_used": stats.fuel_used(), "memory": stats.memory_bytes(), "mailbox": p.mailbox_len()});
+    Ok(Reply::with_json(text, json))
+}

@@ -1,0 +1,24 @@
+//! `monitor <pid>`: monitor a process: its end, for any reason, leaves a notice.
+
+use serde_json::json;
+
+use super::resolve::pid;
+use super::{Args, Help, Reply};
+use crate::shell::{Shell, ShellError};
+
+pub const HELP: Help = Help {
+    name: "monitor",
+    usage: "monitor <pid>",
+    summary: "monitor a process: its end, for any reason, leaves a notice",
+    examples: &["monitor c"],
+};
+
+pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
+    let target = pid(sh, args.required("a pid")?)?;
+    args.finish()?;
+    sh.me.monitor(target);
+    Ok(Reply::with_json(
+        format!("monitoring {target}"),
+        json!({ "monitor": target.id() }),
+    ))
+}

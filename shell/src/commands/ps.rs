@@ -1,0 +1,91 @@
+//! `ps [--sort=fuel|mem|mailbox|pid] [--filter=TEXT]`: the process table.
+
+use grain::observe::Status;
+use serde_json::json;
+
+use super::args::word;
+use super::{Args, Help, Reply};
+use crate::format::{size, table};
+use crate::shell::{Shell, ShellError};
+
+pub const HELP: Help = Help {
+    name: "ps",
+    usage: "ps [--sort=fuel|mem|mailbox|pid] [--filter=TEXT]",
+    summary: "list live processes: status, fuel used, memory, mailbox, current host call",
+    examples: &["ps", "ps --sort=mailbox", "ps --filter=counter"],
+};
+
+pub fn status(s: Status) -> &'static str {
+    match s {
+        Status::Starting => "starting",
+        Status::Running => "running",
+        Status::Waiting => "waiting",
+        Status::Exited => "exited",
+    }
+}
+
+pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
+    let sort = args
+        .flag_value("sort")
+        .map(|a| Ok::<_, ShellError>((word(a, "a column")?, a.span.clone())))
+        .transpose()?;
+    let filter = args
+        .flag_value("filter")
+        .map(|a| word(a, "a text"))
+        .transpose()?;
+    args.finish()?;
+    let mut procs = sh.rt.processes();
+    if let Some((by, span)) = sort {
+        match by.as_str() {
+            "fuel" => procs.sort_by_key(|p| std::cmp::Reverse(p.stats().fuel_used())),
+            "mem" | "memory" => procs.sort_by_key(|p| std::cmp::Reverse(p.stats().memory_bytes())),
+            "mailbox" => procs.sort_by_key(|p| std::cmp::Reverse(p.mailbox_len())),
+            "pid" => {}
+            other => {
+                return Err(ShellError::at(
+                    span,
+                    format!("cannot sort by `{other}`, expected fuel, mem, mailbox or pid"),
+                ));
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    let mut json_rows = Vec::new();
+    for p in procs {
+        let names: Vec<String> = sh
+            .rt
+            .registry()
+            .names_of(p.pid())
+            .iter()
+            .map(|n| grain::registry::display_name(n).to_owned())
+            .collect();
+        let call = p
+            .stats()
+            .host_call()
+            .map(|(c, _)| c.name().trim_start_matches("lunatic::").to_owned())
+            .unwrap_or_default();
+        let row = vec![
+            p.pid().to_string(),
+            names.join(","),
+            format!("{}.{}", p.module_name(), p.function()),
+            status(p.stats().status()).to_owned(),
+            p.stats().fuel_used().to_string(),
+            size(p.stats().memory_bytes()),
+            p.mailbox_len().to_string(),
+            call,
+        ];
+        if filter
+            .as_ref()
+            .is_some_and(|f| !row.iter().any(|c| c.contains(f.as_str())))
+        {
+            continue;
+        }
+        json_rows.push(json!({"pid": p.pid().id(), "names": names, "module": p.module_name(), "function": p.function(),
+            "status": row[3], "fuel": p.stats().fuel_used(), "memory": p.stats().memory_bytes(), "mailbox": p.mailbox_len()}));
+        rows.push(row);
+    }
+    let header = [
+        "PID", "NAME", "RUNS", "STATUS", "FUEL", "MEMORY", "MAILBOX", "IN",
+    ];
+    Ok(Reply::with_json(table(&header, &rows), json!(json_rows)))
+}

@@ -1,0 +1,171 @@
+//! `spawn module.export(args) [link] [monitor] [as NAME] [--max-memory=N] [--max-fuel=N]`.
+
+use grain::{Param, Pid, ProcessConfig};
+use grain_grammar::{Arg, Span, Spanned, Value};
+use serde_json::json;
+
+use super::args::{int, word};
+use super::resolve::{pid_value, resolve};
+use super::{Args, Help, Reply};
+use crate::shell::{Shell, ShellError};
+
+pub const HELP: Help = Help {
+    name: "spawn",
+    usage: "spawn <module>.<export>(args...) [link] [monitor] [as NAME] [--max-memory=BYTES] [--max-fuel=UNITS]",
+    summary: "start a process running an exported function; its pid is the result",
+    examples: &[
+        "spawn counter.counter()",
+        "w = spawn counter.counter() link monitor as worker --max-fuel=1000",
+        "spawn echo.echo(<0.1>)",
+    ],
+};
+
+/// What `spawn` and `run` share: links, monitors, a name and limits.
+pub struct Options {
+    link: bool,
+    monitor: bool,
+    name: Option<String>,
+    pub config: ProcessConfig,
+}
+
+/// Takes the options out of the arguments.
+pub fn options(args: &mut Args<'_>) -> Result<Options, ShellError> {
+    let mut config = ProcessConfig::root();
+    config.max_memory = args
+        .flag_value("max-memory")
+        .map(|a| int(a, "a number of bytes"))
+        .transpose()?;
+    config.max_fuel = args
+        .flag_value("max-fuel")
+        .map(|a| int(a, "a number of fuel units"))
+        .transpose()?;
+    Ok(Options {
+        link: args.keyword("link"),
+        monitor: args.keyword("monitor"),
+        name: args
+            .keyword_value("as")
+            .map(|a| word(a, "a name"))
+            .transpose()?,
+        config,
+    })
+}
+
+/// Applies the options to a new process and makes the reply.
+pub fn finish(sh: &mut Shell, pid: Pid, opts: &Options) -> Reply {
+    if opts.link {
+        sh.me.link(pid, 0);
+    }
+    if opts.monitor {
+        sh.me.monitor(pid);
+    }
+    if let Some(name) = &opts.name {
+        // The process was just spawned: if it already ended, there is nothing to name.
+        let _ = sh.rt.register(name, pid);
+    }
+    Reply::value(pid_value(pid), json!({ "pid": pid.id() }))
+}
+
+pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
+    let call = args.required("a call like module.function(args)")?;
+    let Arg::Call {
+        module,
+        function,
+        args: call_args,
+    } = &call.node
+    else {
+        return Err(ShellError::at(
+            call.span.clone(),
+            "expected a call like module.function(args)",
+        ));
+    };
+    let opts = options(&mut args)?;
+    args.finish()?;
+    let m = sh.modules.get(module).cloned().ok_or_else(|| {
+        ShellError::at(
+            call.span.clone(),
+            format!("no module `{module}` (load it first)"),
+        )
+    })?;
+    let ty = m.function(function).ok_or_else(|| {
+        ShellError::at(
+            call.span.clone(),
+            format!("module `{module}` exports no function `{function}`"),
+        )
+    })?;
+    let types: Vec<wasmtime_type::Kind> = ty.params().map(|t| wasmtime_type::kind(&t)).collect();
+    if types.len() != call_args.len() {
+        return Err(ShellError::at(
+            call.span.clone(),
+            format!(
+                "{module}.{function} takes {} argument(s), not {}",
+                types.len(),
+                call_args.len()
+            ),
+        ));
+    }
+    let params = call_args
+        .iter()
+        .zip(&types)
+        .map(|(a, k)| param(sh, a, *k))
+        .collect::<Result<Vec<_>, _>>()?;
+    let p = sh
+        .rt
+        .spawn(&m, function, &params, opts.config.clone())
+        .map_err(|e| ShellError::at(call.span.clone(), e.to_string()))?;
+    Ok(finish(sh, p.pid(), &opts))
+}
+
+/// Wasm parameter kinds, without depending on wasmtime here.
+pub(crate) mod wasmtime_type {
+    /// A parameter's kind.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Kind {
+        /// i32
+        I32,
+        /// i64
+        I64,
+        /// anything else
+        Other,
+    }
+
+    /// The kind of a wasm value type, from its printed form.
+    pub fn kind(t: &impl std::fmt::Display) -> Kind {
+        match t.to_string().as_str() {
+            "i32" => Kind::I32,
+            "i64" => Kind::I64,
+            _ => Kind::Other,
+        }
+    }
+}
+
+fn param(sh: &Shell, arg: &Spanned<Value>, kind: wasmtime_type::Kind) -> Result<Param, ShellError> {
+    use wasmtime_type::Kind;
+    let bad = |span: Span, msg: String| ShellError::at(span, msg);
+    let n = match resolve(sh, arg)? {
+        Value::Int { value, .. } => value,
+        Value::Pid { id, .. } => i128::from(id),
+        Value::Bool(b) => i128::from(b),
+        other => {
+            return Err(bad(
+                arg.span.clone(),
+                format!("{other} is not a number for a wasm parameter"),
+            ));
+        }
+    };
+    match kind {
+        Kind::I32 if n >= i128::from(i32::MIN) && n <= i128::from(u32::MAX) => {
+            Ok(Param::I32(n as i32))
+        }
+        Kind::I64 if n >= i128::from(i64::MIN) && n <= i128::from(u64::MAX) => {
+            Ok(Param::I64(n as i64))
+        }
+        Kind::Other => Err(bad(
+            arg.span.clone(),
+            "only i32 and i64 parameters can be given from the shell".into(),
+        )),
+        _ => Err(bad(
+            arg.span.clone(),
+            format!("{n} does not fit the parameter"),
+        )),
+    }
+}

@@ -1,0 +1,232 @@
+//! The interactive loop: rustyline with history, completion, hints, and continuation lines
+//! for unfinished input.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use grain_grammar::parse_line;
+use rustyline::completion::{Completer, FilenameCompleter, Pair};
+use rustyline::highlight::Highlighter;
+use rustyline::hint::{Hinter, HistoryHinter};
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::{Context, Editor, Helper};
+
+use crate::script::PROMPT;
+use crate::shell::Shell;
+
+/// What completion can offer, refreshed before each prompt.
+#[derive(Default, Clone)]
+pub struct Completions {
+    /// Command names.
+    pub commands: Vec<String>,
+    /// Live pids, as `<0.N>`.
+    pub pids: Vec<String>,
+    /// Registered names, as `#name`.
+    pub names: Vec<String>,
+    /// Loaded modules and their exported functions.
+    pub modules: Vec<(String, Vec<String>)>,
+    /// Bindings.
+    pub bindings: Vec<String>,
+}
+
+impl Completions {
+    /// Reads them off the shell.
+    pub fn of(sh: &Shell) -> Self {
+        Completions {
+            commands: Shell::command_names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            pids: sh
+                .rt
+                .processes()
+                .iter()
+                .map(|p| p.pid().to_string())
+                .collect(),
+            names: sh
+                .rt
+                .registry()
+                .list()
+                .into_iter()
+                .map(|(n, _)| format!("#{n}"))
+                .collect(),
+            modules: sh
+                .modules
+                .iter()
+                .map(|(n, m)| {
+                    (
+                        n.clone(),
+                        m.exports()
+                            .into_iter()
+                            .filter(|e| e.ty.starts_with("func"))
+                            .map(|e| e.name)
+                            .collect(),
+                    )
+                })
+                .collect(),
+            bindings: sh.bindings.keys().cloned().collect(),
+        }
+    }
+
+    /// Candidates for the word `word`, which is the first word of the line if `first`.
+    pub fn candidates(&self, word: &str, first: bool) -> Vec<String> {
+        let pool: Vec<String> = if first {
+            self.commands.clone()
+        } else if word.starts_with('<') {
+            self.pids.clone()
+        } else if word.starts_with('#') {
+            self.names.clone()
+        } else if let Some((module, _)) = word.split_once('.') {
+            self.modules
+                .iter()
+                .filter(|(m, _)| m == module)
+                .flat_map(|(m, fs)| fs.iter().map(move |f| format!("{m}.{f}(")))
+                .collect()
+        } else {
+            let mut pool: Vec<String> = self.modules.iter().map(|(m, _)| format!("{m}.")).collect();
+            pool.extend(self.bindings.iter().cloned());
+            pool.extend(
+                [
+                    "link",
+                    "monitor",
+                    "as",
+                    "read",
+                    "intensity",
+                    "--json",
+                    "--decode=",
+                    "--sort=",
+                    "--tag=",
+                ]
+                .map(String::from),
+            );
+            pool
+        };
+        let mut out: Vec<String> = pool.into_iter().filter(|c| c.starts_with(word)).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// rustyline's helper: completion, hints from history, and the validator.
+pub struct ShellHelper {
+    /// Shared with the loop, refreshed before each prompt.
+    pub completions: Arc<Mutex<Completions>>,
+    files: FilenameCompleter,
+    hinter: HistoryHinter,
+}
+
+impl Completer for ShellHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let start = line[..pos]
+            .rfind(|c: char| c.is_whitespace() || "(,[".contains(c))
+            .map_or(0, |i| i + 1);
+        let word = &line[start..pos];
+        if word.contains('/') || word.starts_with('.') || word.starts_with('~') {
+            return self.files.complete(line, pos, ctx);
+        }
+        let first = line[..start].trim().is_empty() || line[..start].trim_end().ends_with('=');
+        let data = self.completions.lock().unwrap_or_else(|e| e.into_inner());
+        let pairs = data
+            .candidates(word, first)
+            .into_iter()
+            .map(|c| Pair {
+                display: c.clone(),
+                replacement: if first { format!("{c} ") } else { c },
+            })
+            .collect();
+        Ok((start, pairs))
+    }
+}
+
+impl Hinter for ShellHelper {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        self.hinter.hint(line, pos, ctx)
+    }
+}
+
+impl Highlighter for ShellHelper {
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+    }
+}
+
+impl Validator for ShellHelper {
+    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
+        Ok(match parse_line(ctx.input()) {
+            Err(e) if e.incomplete => ValidationResult::Incomplete,
+            _ => ValidationResult::Valid(None),
+        })
+    }
+}
+
+impl Helper for ShellHelper {}
+
+/// Where the history is kept: `$GRAIN_HISTORY`, else `~/.grain_history`.
+pub fn history_path() -> Option<PathBuf> {
+    std::env::var_os("GRAIN_HISTORY")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".grain_history")))
+}
+
+/// Runs the interactive loop until `quit` or end of input.
+///
+/// # Errors
+/// When the terminal cannot be used.
+pub fn run(sh: &mut Shell, tokio: &tokio::runtime::Runtime) -> rustyline::Result<()> {
+    let completions = Arc::new(Mutex::new(Completions::of(sh)));
+    let helper = ShellHelper {
+        completions: completions.clone(),
+        files: FilenameCompleter::new(),
+        hinter: HistoryHinter::new(),
+    };
+    let mut editor: Editor<ShellHelper, rustyline::history::DefaultHistory> = Editor::new()?;
+    editor.set_helper(Some(helper));
+    let history = history_path();
+    if let Some(path) = &history {
+        let _ = editor.load_history(path);
+    }
+    println!(
+        "grain shell — the shell is process {}; `help` lists the commands, Ctrl-D leaves",
+        sh.pid()
+    );
+    loop {
+        print!("{}", sh.pending());
+        *completions.lock().unwrap_or_else(|e| e.into_inner()) = Completions::of(sh);
+        let line = match editor.readline(PROMPT) {
+            Ok(line) => line,
+            Err(rustyline::error::ReadlineError::Interrupted) => continue,
+            Err(rustyline::error::ReadlineError::Eof) => break,
+            Err(e) => return Err(e),
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let _ = editor.add_history_entry(line.as_str());
+        if let Some(path) = &history {
+            let _ = editor.save_history(path);
+        }
+        match tokio.block_on(sh.eval(&line)) {
+            Ok(outcome) => {
+                if !outcome.text.is_empty() {
+                    println!("{}", outcome.text);
+                }
+                if outcome.quit {
+                    break;
+                }
+            }
+            Err(e) => println!("{}", e.render(&line)),
+        }
+    }
+    Ok(())
+}

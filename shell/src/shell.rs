@@ -1,0 +1,254 @@
+//! The evaluator: parses a line, runs the command, keeps results, bindings and modules.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use grain::message::Message;
+use grain::{Capture, HostProcess, Module, Pid, Runtime, RuntimeConfig, Stdio};
+use grain_grammar::{ParseError, Span, Value, parse_line};
+
+use crate::commands;
+
+/// A failure of a line: the span to put a caret under (if any) and the message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ShellError {
+    /// Where in the line.
+    pub span: Option<Span>,
+    /// What went wrong.
+    pub message: String,
+    /// Is the line unfinished (an open bracket or quote)?
+    pub incomplete: bool,
+}
+
+impl ShellError {
+    /// An error about the part of the line at `span`.
+    pub fn at(span: Span, message: impl Into<String>) -> Self {
+        ShellError {
+            span: Some(span),
+            message: message.into(),
+            incomplete: false,
+        }
+    }
+
+    /// An error about the whole line.
+    pub fn msg(message: impl Into<String>) -> Self {
+        ShellError {
+            span: None,
+            message: message.into(),
+            incomplete: false,
+        }
+    }
+
+    /// The message, with the line and a caret under the fault when there is a span.
+    pub fn render(&self, line: &str) -> String {
+        match &self.span {
+            Some(span) => ParseError {
+                span: span.clone(),
+                message: self.message.clone(),
+                expected: Vec::new(),
+                incomplete: self.incomplete,
+            }
+            .render(line),
+            None => format!("error: {}", self.message),
+        }
+    }
+}
+
+impl From<ParseError> for ShellError {
+    fn from(e: ParseError) -> Self {
+        let mut message = e.message.clone();
+        if !e.expected.is_empty() {
+            message.push_str(&format!(", expected {}", e.expected.join(" or ")));
+        }
+        ShellError {
+            span: Some(e.span),
+            message,
+            incomplete: e.incomplete,
+        }
+    }
+}
+
+/// The shell's state over a runtime.
+pub struct Shell {
+    /// The runtime it drives.
+    pub rt: Runtime,
+    /// The shell's own process.
+    pub me: HostProcess,
+    /// Numbered results (`$1` is `results[0]`).
+    pub results: Vec<Value>,
+    /// Named bindings (`p = ...`).
+    pub bindings: HashMap<String, Value>,
+    /// Loaded modules by name.
+    pub modules: BTreeMap<String, Module>,
+    /// Print JSON instead of text.
+    pub json: bool,
+    /// What processes write.
+    pub output: Option<Capture>,
+    printed: usize,
+    announced: BTreeSet<(Pid, u8)>,
+    owns_runtime: bool,
+}
+
+impl Drop for Shell {
+    fn drop(&mut self) {
+        if self.owns_runtime {
+            self.rt.shutdown();
+        }
+    }
+}
+
+/// What evaluating one line produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Text to show.
+    pub text: String,
+    /// The user asked to quit.
+    pub quit: bool,
+}
+
+impl Shell {
+    /// A shell over a fresh runtime whose processes' output the shell shows.
+    ///
+    /// # Errors
+    /// When the runtime cannot start.
+    pub fn new() -> Result<Self, grain::Error> {
+        let (stdio, out, _) = Stdio::captured();
+        let output = out.clone();
+        let stdio = Stdio {
+            stderr: grain::Output::Capture(out),
+            ..stdio
+        };
+        let rt = Runtime::new(RuntimeConfig {
+            stdio,
+            ..RuntimeConfig::default()
+        })?;
+        let mut shell = Shell::over(rt)?;
+        shell.output = Some(output);
+        shell.owns_runtime = true;
+        Ok(shell)
+    }
+
+    /// A shell over an existing runtime.
+    ///
+    /// # Errors
+    /// When the runtime is at its process limit.
+    pub fn over(rt: Runtime) -> Result<Self, grain::Error> {
+        let me = rt.spawn_host("shell")?;
+        Ok(Shell {
+            rt,
+            me,
+            results: Vec::new(),
+            bindings: HashMap::new(),
+            modules: BTreeMap::new(),
+            json: false,
+            output: None,
+            printed: 0,
+            announced: BTreeSet::new(),
+            owns_runtime: false,
+        })
+    }
+
+    /// The shell's pid.
+    pub fn pid(&self) -> Pid {
+        self.me.pid()
+    }
+
+    /// Evaluates one line (which may span several physical lines).
+    pub async fn eval(&mut self, line: &str) -> Result<Outcome, ShellError> {
+        self.revive()?;
+        let parsed = parse_line(line)?;
+        let Some(command) = parsed.command else {
+            return Ok(Outcome::default());
+        };
+        // A bare binding name shows its value, as in Erlang's shell.
+        if command.args.is_empty()
+            && parsed.binding.is_none()
+            && let Some(value) = self.bindings.get(&command.name.node)
+        {
+            {
+                let text = if self.json {
+                    format!("{{\"{}\": \"{value}\"}}", command.name.node)
+                } else {
+                    format!("{} = {value}", command.name.node)
+                };
+                return Ok(Outcome { text, quit: false });
+            }
+        }
+        let reply = commands::run(self, &command).await?;
+        let mut text = if self.json || reply.json_only {
+            serde_json::to_string_pretty(&reply.json).unwrap_or_default()
+        } else {
+            reply.text
+        };
+        if let Some(value) = reply.value {
+            self.results.push(value.clone());
+            let n = self.results.len();
+            if let Some(binding) = parsed.binding {
+                self.bindings.insert(binding.node.clone(), value.clone());
+                if !self.json {
+                    text = format!("{} = ${n} = {value}", binding.node);
+                }
+            } else if !self.json && text.is_empty() {
+                text = format!("${n} = {value}");
+            }
+        } else if let Some(binding) = parsed.binding {
+            return Err(ShellError::at(
+                binding.span,
+                format!("`{}` returns no value to bind", command.name.node),
+            ));
+        }
+        Ok(Outcome {
+            text,
+            quit: reply.quit,
+        })
+    }
+
+    /// If somebody killed the shell's process, start a new one; bindings survive.
+    fn revive(&mut self) -> Result<(), ShellError> {
+        if !self.me.process().is_alive() {
+            self.me = self
+                .rt
+                .spawn_host("shell")
+                .map_err(|e| ShellError::msg(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// What processes wrote since the last call, and notices of linked or monitored
+    /// processes that ended (the notices stay in the mailbox for `flush`).
+    pub fn pending(&mut self) -> String {
+        let mut out = String::new();
+        if let Some(capture) = &self.output {
+            let bytes = capture.contents();
+            if bytes.len() > self.printed {
+                out.push_str(&String::from_utf8_lossy(&bytes[self.printed..]));
+                self.printed = bytes.len();
+            }
+        }
+        let notices: Vec<(Pid, u8)> = self.me.process().peek_mailbox(|q| {
+            q.iter()
+                .filter_map(|m| match m {
+                    Message::LinkDied { pid, .. } => Some((*pid, 1)),
+                    Message::ProcessDied { pid, .. } => Some((*pid, 2)),
+                    Message::Data(_) => None,
+                })
+                .collect()
+        });
+        for (pid, kind) in notices {
+            if self.announced.insert((pid, kind)) {
+                let why = self
+                    .rt
+                    .exited(pid)
+                    .map_or_else(|| "no such process".to_owned(), |r| r.reason.to_string());
+                let how = if kind == 1 { "linked" } else { "monitored" };
+                out.push_str(&format!("** {pid} ({how}) ended: {why}\n"));
+            }
+        }
+        out
+    }
+
+    /// Command names, for completion.
+    pub fn command_names() -> Vec<&'static str> {
+        commands::HELP.iter().map(|h| h.name).collect()
+    }
+}
