@@ -3,7 +3,9 @@
 //! Every ```` ```console ```` block in `book/src` is a session. A line starting with `$ ` is
 //! a command (it must start with `grain`); the lines after it, up to the next command, are
 //! what it prints (stdout, then stderr). A last line `[exit status: N]` states a non-zero
-//! exit. A line `...` matches any number of lines. Paths to Rust guests
+//! exit. A line `...` matches any number of lines; `...` inside a line matches any text.
+//! A `$ grain shell` session's input is its lines after the `grain> ` (and `....> `)
+//! prompts, and its output is the whole transcript. Paths to Rust guests
 //! (`examples/guests/target/wasm32-wasip1/release/NAME.wasm`) are built before they run.
 
 use std::path::{Path, PathBuf};
@@ -69,8 +71,28 @@ fn matches(expected: &[String], actual: &[String]) -> bool {
         }
         Some((first, rest)) => actual
             .split_first()
-            .is_some_and(|(a, arest)| a == first && matches(rest, arest)),
+            .is_some_and(|(a, arest)| line_matches(first, a) && matches(rest, arest)),
     }
+}
+
+/// One line, where `...` inside it matches any text.
+fn line_matches(expected: &str, actual: &str) -> bool {
+    let mut parts = expected.split("...");
+    let first = parts.next().unwrap_or("");
+    let Some(mut rest) = actual.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i + 1 == parts.len() {
+            return rest.ends_with(part);
+        }
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 fn run(session: &Session) -> Result<(), String> {
@@ -86,6 +108,9 @@ fn run(session: &Session) -> Result<(), String> {
             support::guest(name);
         }
     }
+    if words[1..] == ["shell"] {
+        return shell_session(session);
+    }
     let out = support::run(&words[1..]);
     let mut actual: Vec<String> = out
         .stdout
@@ -96,6 +121,37 @@ fn run(session: &Session) -> Result<(), String> {
     if out.status != 0 {
         actual.push(format!("[exit status: {}]", out.status));
     }
+    let mut expected = session.expected.clone();
+    while expected.last().is_some_and(|l| l.is_empty()) {
+        expected.pop();
+    }
+    if matches(&expected, &actual) {
+        Ok(())
+    } else {
+        Err(format!(
+            "expected:\n{}\nactual:\n{}",
+            expected.join("\n"),
+            actual.join("\n")
+        ))
+    }
+}
+
+/// A `grain shell` session: its prompts' lines are the input, the transcript the output.
+fn shell_session(session: &Session) -> Result<(), String> {
+    let input: String = session
+        .expected
+        .iter()
+        .filter_map(|l| {
+            l.strip_prefix("grain> ")
+                .or_else(|| l.strip_prefix("....> "))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    if input.contains("examples/guests/") {
+        support::guest("inbox");
+    }
+    let out = support::run_with_input(&["shell"], &input);
+    let actual: Vec<String> = out.stdout.lines().map(str::to_owned).collect();
     let mut expected = session.expected.clone();
     while expected.last().is_some_and(|l| l.is_empty()) {
         expected.pop();
@@ -133,4 +189,10 @@ fn the_matcher_understands_ellipses() {
     assert!(matches(&v(&["a", "..."]), &v(&["a"])));
     assert!(!matches(&v(&["a", "d"]), &v(&["a", "b", "d"])));
     assert!(!matches(&v(&["a"]), &v(&["a", "b"])));
+    assert!(matches(
+        &v(&["compiled in ..."]),
+        &v(&["compiled in 3.1ms"])
+    ));
+    assert!(matches(&v(&["a ... c ... e"]), &v(&["a b c d e"])));
+    assert!(!matches(&v(&["a ... c"]), &v(&["a b d"])));
 }

@@ -53,3 +53,38 @@ fn help_shows_each_commands_examples() {
         }
     });
 }
+
+/// The command reference page, made from every command's help.
+fn reference() -> String {
+    let mut page = String::from(
+        "# Shell commands\n\nEvery command of `grain shell`, from the commands' own help (a test keeps this page\nequal to it). Values are written in [the shell's grammar](grammar.md); `<pid>` is a pid\n(`<0.3>`), a registered name (`#name`), a result (`$1`) or a binding. Add `--json` to any\ncommand for machine-readable output.\n",
+    );
+    for h in HELP {
+        page.push_str(&format!(
+            "\n## {}\n\n`{}`\n\n{}.\n",
+            h.name, h.usage, h.summary
+        ));
+        if !h.examples.is_empty() {
+            page.push_str("\n```grain\n");
+            for e in h.examples {
+                page.push_str(e);
+                page.push('\n');
+            }
+            page.push_str("```\n");
+        }
+    }
+    page
+}
+
+#[test]
+fn the_command_reference_in_the_book_is_the_help() {
+    let path = crate::support::root().join("book/src/reference/shell-commands.md");
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, reference()).unwrap();
+    }
+    let stored = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        stored == reference(),
+        "book/src/reference/shell-commands.md is out of date: run with BLESS=1"
+    );
+}

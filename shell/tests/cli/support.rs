@@ -27,13 +27,23 @@ pub struct Output {
 
 /// Runs `grain args...`, failing the test if it takes over 60 s.
 pub fn run(args: &[&str]) -> Output {
+    run_with_input(args, "")
+}
+
+/// Runs `grain args...` with `input` on its stdin.
+pub fn run_with_input(args: &[&str], input: &str) -> Output {
     let mut child = grain()
         .args(args)
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the grain binary starts");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        stdin.write_all(input.as_bytes()).expect("write stdin");
+    }
     let deadline = Instant::now() + Duration::from_secs(60);
     while child.try_wait().expect("wait").is_none() {
         if Instant::now() > deadline {
