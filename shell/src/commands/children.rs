@@ -33,7 +33,7 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
                 c.id.clone(),
                 c.pid.map_or_else(|| "down".to_owned(), |p| p.to_string()),
                 c.runs.clone(),
-                format!("{:?}", c.restart).to_lowercase(),
+                c.restart.to_string(),
                 c.restarts.to_string(),
             ]
         })

@@ -120,7 +120,7 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
     if let Some(sup) = sh.rt.supervisor(target) {
         let info = sup.info();
         text.push_str(&format!(
-            "\n  supervises:  {:?}, at most {} restarts in {:?}",
+            "\n  supervises:  {}, at most {} restarts in {:?}",
             info.strategy, info.intensity.max_restarts, info.intensity.period
         ));
         for child in &info.children {
@@ -128,7 +128,7 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
                 .pid
                 .map_or_else(|| "down".to_owned(), |p| p.to_string());
             text.push_str(&format!(
-                "\n    {} {pid} ({}, {:?}, restarts: {})",
+                "\n    {} {pid} ({}, {}, restarts: {})",
                 child.id, child.runs, child.restart, child.restarts
             ));
         }

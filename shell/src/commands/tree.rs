@@ -90,12 +90,7 @@ fn supervision(
         }
         None => format!("{pid} supervisor"),
     };
-    lines.push(
-        format!("{first}{head} {:?}{}", info.strategy, names.concat())
-            .replace("OneForOne", "one_for_one")
-            .replace("OneForAll", "one_for_all")
-            .replace("RestForOne", "rest_for_one"),
-    );
+    lines.push(format!("{first}{head} {}{}", info.strategy, names.concat()));
     let n = info.children.len();
     for (i, c) in info.children.iter().enumerate() {
         let (branch, cont) = if i + 1 == n {
@@ -103,7 +98,7 @@ fn supervision(
         } else {
             ("├─ ", "│  ")
         };
-        let restart = format!("{:?}", c.restart).to_lowercase();
+        let restart = c.restart.to_string();
         let (first, rest) = (format!("{rest}{branch}"), format!("{rest}{cont}"));
         match c.pid {
             Some(p) if c.supervisor => supervision(

@@ -116,3 +116,67 @@ fn process_exit_3_exits_3() {
     assert_eq!(out.status, 3);
     assert_eq!(out.stderr, "");
 }
+
+/// The restarts a lunatic-rs `Supervisor` does are recognised as restart events, with the
+/// lineage from the supervising process to the old and new child.
+#[test]
+fn a_lunatic_rs_supervisors_restarts_are_restart_events() {
+    use grain::observe::{EventKind, Update};
+    let wasm = guest("supervisor");
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    tokio.block_on(async {
+        let (stdio, out, _) = grain::Stdio::captured();
+        let config = grain::RuntimeConfig {
+            max_processes: 64,
+            stdio,
+            ..Default::default()
+        };
+        let rt = grain::Runtime::new(config).unwrap();
+        let mut observer = rt.observe();
+        let module = rt.load_file(&wasm).unwrap();
+        let main = rt
+            .spawn(&module, "_start", &[], grain::ProcessConfig::root())
+            .unwrap();
+        assert_eq!(main.wait().await, grain::ExitReason::Normal);
+        assert!(
+            out.text().contains("after the restart: 100"),
+            "{}",
+            out.text()
+        );
+        let mut restart = None;
+        while restart.is_none() {
+            let update = tokio::time::timeout(std::time::Duration::from_secs(5), observer.next())
+                .await
+                .expect("an update")
+                .expect("the stream is open");
+            let events = match update {
+                Update::Full(s) => s.events,
+                Update::Delta(d) => d.events,
+            };
+            restart = events.into_iter().find_map(|e| match e.kind {
+                EventKind::Restarted {
+                    old,
+                    new,
+                    reason,
+                    restarts,
+                    ..
+                } => Some((e.pid, old, new, reason, restarts)),
+                _ => None,
+            });
+        }
+        let (supervisor, old, new, reason, restarts) = restart.unwrap();
+        assert_eq!(restarts, 1);
+        assert!(reason.contains("unreachable"), "{reason}");
+        let old = rt.exited(old.expect("the old child")).expect("remembered");
+        assert_eq!(
+            old.parent,
+            Some(supervisor),
+            "the old child was the supervisor's"
+        );
+        assert_ne!(old.pid, new);
+        rt.shutdown();
+    });
+}
