@@ -159,6 +159,72 @@ impl Highlighter for ShellHelper {
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
         Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
     }
+
+    /// The command name in bold; pids, names and references in cyan; strings in green.
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        Cow::Owned(highlight(line))
+    }
+
+    fn highlight_char(
+        &self,
+        _line: &str,
+        _pos: usize,
+        _kind: rustyline::highlight::CmdKind,
+    ) -> bool {
+        true
+    }
+}
+
+/// Colours a line for the terminal (it is only ever shown, never parsed).
+pub fn highlight(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 16);
+    let mut chars = line.char_indices().peekable();
+    let mut first_word = true;
+    let token_end = |from: usize| {
+        line[from..]
+            .find(|c: char| c.is_whitespace() || ",)]}".contains(c))
+            .map_or(line.len(), |e| from + e)
+    };
+    while let Some((i, c)) = chars.next() {
+        let (end, color) = match c {
+            '"' => {
+                let mut end = line.len();
+                let mut escaped = false;
+                for (j, d) in line[i + 1..].char_indices() {
+                    if d == '"' && !escaped {
+                        end = i + 1 + j + 1;
+                        break;
+                    }
+                    escaped = d == '\\' && !escaped;
+                }
+                (end, "32")
+            }
+            '<' | '#' | '$' => (token_end(i).max(i + 1), "36"),
+            c if first_word && c.is_alphabetic() => {
+                let end = token_end(i);
+                let rest = line[end..].trim_start();
+                if rest.starts_with('=') && !rest.starts_with("==") {
+                    (end, "")
+                } else {
+                    first_word = false;
+                    (end, "1")
+                }
+            }
+            c => {
+                out.push(c);
+                continue;
+            }
+        };
+        if color.is_empty() {
+            out.push_str(&line[i..end]);
+        } else {
+            out.push_str(&format!("\x1b[{color}m{}\x1b[0m", &line[i..end]));
+        }
+        while chars.peek().is_some_and(|(j, _)| *j < end) {
+            chars.next();
+        }
+    }
+    out
 }
 
 impl Validator for ShellHelper {
@@ -229,4 +295,40 @@ pub fn run(sh: &mut Shell, tokio: &tokio::runtime::Runtime) -> rustyline::Result
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlighting_marks_commands_references_and_strings_and_keeps_the_text() {
+        let line = r#"p = send <0.3> "a \"b\"" #log $1 5"#;
+        let colored = highlight(line);
+        assert!(colored.contains("\x1b[1msend\x1b[0m"), "{colored}");
+        assert!(colored.contains("\x1b[36m<0.3>\x1b[0m"));
+        assert!(colored.contains("\x1b[32m\"a \\\"b\\\"\"\x1b[0m"));
+        let plain: String = colored
+            .replace("\x1b[1m", "")
+            .replace("\x1b[36m", "")
+            .replace("\x1b[32m", "")
+            .replace("\x1b[0m", "");
+        assert_eq!(plain, line);
+    }
+
+    #[test]
+    fn completion_offers_what_fits_the_word() {
+        let c = Completions {
+            commands: vec!["spawn".into(), "send".into(), "ps".into()],
+            pids: vec!["<0.1>".into(), "<0.12>".into()],
+            names: vec!["#counter".into()],
+            modules: vec![("counter".into(), vec!["counter".into(), "_start".into()])],
+            bindings: vec!["c".into()],
+        };
+        assert_eq!(c.candidates("s", true), ["send", "spawn"]);
+        assert_eq!(c.candidates("<0.1", false).len(), 2);
+        assert_eq!(c.candidates("#c", false), ["#counter"]);
+        assert_eq!(c.candidates("counter.c", false), ["counter.counter("]);
+        assert!(c.candidates("co", false).contains(&"counter.".to_owned()));
+    }
 }

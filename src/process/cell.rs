@@ -246,6 +246,12 @@ impl Process {
         self.cell.signal(Signal::Kill);
     }
 
+    /// Ends it with `reason` (Erlang's `exit(Pid, Reason)`): like a kill, its links fail
+    /// unless the reason is `Normal`; monitors see the reason.
+    pub fn exit_with(&self, reason: ExitReason) {
+        self.cell.signal(Signal::Exit(reason));
+    }
+
     /// Sends it a data message with `tag` (0 = untagged) from the host.
     pub fn send(&self, tag: i64, bytes: Vec<u8>) {
         self.cell
