@@ -45,8 +45,7 @@ pub async fn run(sh: &mut Shell, text: &str) -> (String, usize) {
 /// Evaluates one input and appends what it printed; true when it asked to quit.
 pub async fn eval(sh: &mut Shell, input: &str, out: &mut String, failures: &mut usize) -> bool {
     let result = sh.eval(input).await;
-    // Give processes a moment to print, so their output lands after the command's.
-    tokio::time::sleep(Duration::from_millis(20)).await;
+    settle(sh).await;
     let quit = match result {
         Ok(outcome) => {
             push(out, &outcome.text);
@@ -61,6 +60,27 @@ pub async fn eval(sh: &mut Shell, input: &str, out: &mut String, failures: &mut 
     let pending = sh.pending();
     out.push_str(&pending);
     quit
+}
+
+/// Waits until the runtime is quiet — no process running or starting, no new output, for a
+/// few checks in a row — so what processes print lands after the command that caused it,
+/// on a loaded machine too. Gives up after 2 s (a process may compute forever).
+async fn settle(sh: &Shell) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    let mut quiet = 0;
+    let mut last = sh.output.as_ref().map_or(0, |o| o.contents().len());
+    while quiet < 4 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let now = sh.output.as_ref().map_or(0, |o| o.contents().len());
+        let busy = sh.rt.processes().iter().any(|p| {
+            matches!(
+                p.stats().status(),
+                grain::observe::Status::Running | grain::observe::Status::Starting
+            )
+        });
+        quiet = if busy || now != last { 0 } else { quiet + 1 };
+        last = now;
+    }
 }
 
 fn push(out: &mut String, text: &str) {
