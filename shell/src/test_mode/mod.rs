@@ -195,7 +195,10 @@ async fn run_one(
     let passed = match (&test.should_panic, &reason) {
         (None, ExitReason::Normal) => true,
         (None, other) => {
-            output.push_str(&describe(other));
+            // A panic already explains itself; other failures get grain's account.
+            if !output.contains("panicked at") {
+                output.push_str(&describe(other));
+            }
             false
         }
         (Some(_), ExitReason::Normal) => {

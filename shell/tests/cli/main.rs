@@ -7,3 +7,4 @@ mod run;
 mod sessions;
 mod support;
 mod terminal;
+mod test_mode;

@@ -107,3 +107,49 @@ pub fn ensure_target() {
         assert!(status.success(), "rustup target add wasm32-wasip1 failed");
     }
 }
+
+static TESTS: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// The `#[lunatic::test]` binary of `examples/guests/tests/flags.rs`, built once.
+pub fn guest_tests() -> PathBuf {
+    let mut built = TESTS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(path) = built.as_ref() {
+        return path.clone();
+    }
+    guest("hello");
+    let dir = root().join("examples/guests");
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo
+        .args([
+            "test",
+            "--release",
+            "--no-run",
+            "--message-format=json",
+            "--target",
+            "wasm32-wasip1",
+            "--test",
+            "flags",
+        ])
+        .current_dir(&dir);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_") && key != "CARGO_HOME" || key.contains("RUSTFLAGS") {
+            cargo.env_remove(key);
+        }
+    }
+    let out = cargo.output().expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "building the guest tests failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let path = stdout
+        .lines()
+        .filter_map(|l| l.split("\"executable\":\"").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .find(|p| p.contains("flags"))
+        .map(PathBuf::from)
+        .expect("the flags test binary");
+    *built = Some(path.clone());
+    path
+}
