@@ -12,6 +12,7 @@ pub mod commands;
 mod decode;
 mod encode;
 mod format;
+pub mod init;
 pub mod repl;
 pub mod script;
 mod shell;

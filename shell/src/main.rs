@@ -23,6 +23,15 @@ enum Command {
     Shell(ShellArgs),
     /// The live observer (not built yet).
     Observe,
+    /// Make a lunatic-rs project use grain: writes .cargo/config.toml (target and runner).
+    Init {
+        /// The project's directory.
+        #[arg(default_value = ".")]
+        dir: std::path::PathBuf,
+        /// Replace an existing .cargo/config.toml.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Arguments of `grain shell`.
@@ -85,6 +94,11 @@ fn main() -> ExitCode {
         Command::Run(args) => run::main(args),
         Command::Shell(args) => shell_main(args),
         Command::Observe => Err(anyhow::anyhow!("`grain observe` is not available yet")),
+        Command::Init { dir, force } => grain_shell::init::init(&dir, force).map_err(Into::into).map(|path| {
+            println!("wrote {}: `cargo run` and `cargo test` now build for wasm32-wasip1 and run on grain", path.display());
+            println!("(the target must be installed: rustup target add wasm32-wasip1)");
+            ExitCode::SUCCESS
+        }),
     };
     match result {
         Ok(code) => code,

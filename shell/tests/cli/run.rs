@@ -131,3 +131,18 @@ fn an_application_file_runs_a_supervised_system() {
         out.stderr
     );
 }
+
+#[test]
+fn init_writes_a_cargo_config_once() {
+    let dir = std::env::temp_dir().join(format!("grain-init-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = run(&["init", dir.to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let config = std::fs::read_to_string(dir.join(".cargo/config.toml")).unwrap();
+    assert!(config.contains("target = \"wasm32-wasip1\""));
+    assert!(config.contains("runner = \"grain run\""));
+    let again = run(&["init", dir.to_str().unwrap()]);
+    assert_eq!(again.status, 2);
+    assert!(again.stderr.contains("exists already"), "{}", again.stderr);
+    assert_eq!(run(&["init", "--force", dir.to_str().unwrap()]).status, 0);
+}
