@@ -19,6 +19,15 @@ impl<T> Default for Resources<T> {
 }
 
 impl<T> Resources<T> {
+    /// A table whose first id is `first` (lunatic's own tables count from 0, and some guest
+    /// code relies on it).
+    pub fn starting_at(first: u64) -> Self {
+        Resources {
+            next: first,
+            items: HashMap::new(),
+        }
+    }
+
     /// Stores `item` and returns its id.
     pub fn add(&mut self, item: T) -> u64 {
         let id = self.next;

@@ -11,6 +11,7 @@ mod net;
 mod process;
 mod registry;
 mod spawn;
+mod sqlite;
 mod timer;
 mod trap;
 mod unimplemented;
@@ -24,6 +25,7 @@ use crate::process::ProcessState;
 
 pub(crate) use net::Net;
 pub use net::TcpConnection;
+pub(crate) use sqlite::Sqlite;
 
 pub(crate) type Caller<'a> = wasmtime::Caller<'a, ProcessState>;
 pub(crate) type Result<T> = wasmtime::Result<T>;
@@ -81,6 +83,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     distributed::add_to_linker(linker)?;
     wasi::add_to_linker(linker)?;
     net::add_to_linker(linker)?;
+    sqlite::add_to_linker(linker)?;
     unimplemented::add_to_linker(linker)?;
     wasmtime_wasi::p1::add_to_linker_async(linker, |state: &mut ProcessState| state.wasi())?;
     Ok(())

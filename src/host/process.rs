@@ -316,7 +316,7 @@ fn add_relations(linker: &mut Linker<ProcessState>) -> Result<()> {
             return Err(KilledItself.into());
         }
         if let Some(cell) = caller.data().rt.cell(Pid(pid)) {
-            cell.signal(Signal::Kill);
+            caller.data().rt.kill(&cell);
         }
         Ok(())
     })?;

@@ -31,20 +31,6 @@ const FUNCTIONS: &[(&str, &str, &str, &str)] = &[
     ("lunatic::networking", "get_tls_read_timeout", "I", "I"),
     ("lunatic::networking", "get_tls_write_timeout", "I", "I"),
     ("lunatic::networking", "tls_flush", "Ii", "i"),
-    ("lunatic::sqlite", "open", "iii", "I"),
-    ("lunatic::sqlite", "query_prepare", "Iii", "I"),
-    ("lunatic::sqlite", "execute", "Iii", "i"),
-    ("lunatic::sqlite", "bind_value", "Iii", ""),
-    ("lunatic::sqlite", "sqlite3_changes", "I", "i"),
-    ("lunatic::sqlite", "statement_reset", "I", ""),
-    ("lunatic::sqlite", "last_error", "Ii", "i"),
-    ("lunatic::sqlite", "sqlite3_finalize", "I", ""),
-    ("lunatic::sqlite", "sqlite3_step", "I", "i"),
-    ("lunatic::sqlite", "read_column", "Iii", "i"),
-    ("lunatic::sqlite", "column_names", "Ii", "i"),
-    ("lunatic::sqlite", "read_row", "Ii", "i"),
-    ("lunatic::sqlite", "column_count", "I", "i"),
-    ("lunatic::sqlite", "column_name", "Iii", "i"),
 ];
 
 fn types(code: &str) -> Vec<ValType> {

@@ -26,7 +26,7 @@ fn config<'a>(
 }
 
 /// Is `path` inside one of the directories granted to this process?
-fn granted(own: &ProcessConfig, path: &Path) -> Option<PathBuf> {
+pub(crate) fn granted(own: &ProcessConfig, path: &Path) -> Option<PathBuf> {
     let path = path.canonicalize().ok()?;
     own.wasi
         .dirs

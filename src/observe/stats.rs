@@ -64,6 +64,7 @@ pub struct StatsSlot {
     messages_out: AtomicU64,
     host_call: AtomicU8,
     host_call_since_us: AtomicU64,
+    slices: AtomicU64,
 }
 
 impl StatsSlot {
@@ -124,7 +125,17 @@ impl StatsSlot {
         Some((*call, self.host_call_since_us.load(Relaxed)))
     }
 
+    /// How many times the process has yielded the scheduler (time slices and parks).
+    pub fn slices(&self) -> u64 {
+        self.slices.load(Relaxed)
+    }
+
+    pub(crate) fn count_slice(&self) {
+        self.slices.fetch_add(1, Relaxed);
+    }
+
     pub(crate) fn enter(&self, call: HostCall, now_us: u64) {
+        self.count_slice();
         self.host_call_since_us.store(now_us, Relaxed);
         self.host_call.store(call as u8 + 1, Relaxed);
         self.set_status(Status::Waiting);

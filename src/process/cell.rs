@@ -53,6 +53,10 @@ pub(crate) struct ProcessCell {
     pub spawn_key: Option<super::lineage::SpawnKey>,
     pub die_when_link_dies: AtomicBool,
     pub registered: AtomicBool,
+    /// Set by the one `finish` that runs for this process.
+    pub finished: AtomicBool,
+    /// Its runtime, for kills that end a parked process at once.
+    pub rt: std::sync::Weak<crate::runtime::RuntimeInner>,
     pub spawned_us: u64,
     /// Its environment (registry namespace and standard streams).
     pub env: Arc<crate::runtime::Environment>,
@@ -89,6 +93,8 @@ impl ProcessCell {
             spawn_key: None,
             die_when_link_dies: AtomicBool::new(true),
             registered: AtomicBool::new(false),
+            finished: AtomicBool::new(false),
+            rt: std::sync::Weak::new(),
             spawned_us,
             env,
             signals,
@@ -243,7 +249,10 @@ impl Process {
 
     /// Kills it (no effect if it has ended).
     pub fn kill(&self) {
-        self.cell.signal(Signal::Kill);
+        match self.cell.rt.upgrade() {
+            Some(rt) => rt.kill(&self.cell),
+            None => self.cell.signal(Signal::Kill),
+        }
     }
 
     /// Ends it with `reason` (Erlang's `exit(Pid, Reason)`): like a kill, its links fail

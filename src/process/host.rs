@@ -34,8 +34,9 @@ impl RuntimeInner {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed));
         let config = Arc::new(ProcessConfig::root());
         let env = self.root_env.clone();
-        let (cell, signals) =
+        let (mut cell, signals) =
             ProcessCell::new(pid, None, None, name.to_owned(), config, env, self.now_us());
+        Arc::get_mut(&mut cell).expect("not shared yet").rt = Arc::downgrade(self);
         cell.die_when_link_dies
             .store(false, std::sync::atomic::Ordering::Relaxed);
         cell.stats.set_status(Status::Waiting);

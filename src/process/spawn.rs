@@ -125,6 +125,7 @@ impl RuntimeInner {
             env,
             self.now_us(),
         );
+        Arc::get_mut(&mut cell).expect("not shared yet").rt = Arc::downgrade(self);
         let parent = parent.filter(|p| p.module.is_some());
         if parent.is_some() {
             let key = format!("{}:{}{:?}", req.module.id(), req.function, req.params);

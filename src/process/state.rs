@@ -35,6 +35,8 @@ pub struct ProcessState {
     wasi: Option<Box<WasiP1Ctx>>,
     /// Sockets and address iterators, created on first use.
     pub(crate) net: Option<Box<crate::host::Net>>,
+    /// SQLite connections and statements, created on first use.
+    pub(crate) sqlite: Option<Box<crate::host::Sqlite>>,
 }
 
 impl ProcessState {
@@ -58,6 +60,7 @@ impl ProcessState {
             fuel_start: 0,
             wasi: None,
             net: None,
+            sqlite: None,
         }
     }
 

@@ -17,6 +17,9 @@ use crate::runtime::RuntimeInner;
 /// figures an observer sees for a process that makes no calls.
 const FUEL_SYNC_INTERVAL: u64 = 1_000_000;
 
+/// The longest a new process waits for its parent's next yield point before it starts.
+const START_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Runs a process to its end.
 pub(crate) async fn run(
     rt: Arc<RuntimeInner>,
@@ -41,13 +44,33 @@ pub(crate) async fn run(
                         cell.deliver(Message::LinkDied { pid, tag });
                     }
                 },
-                reason = &mut guest => break reason,
+                reason = &mut guest => break settle(&cell, &mut signals, reason),
             }
         }
         // Dropping the guest future here drops its Store: the instance is gone before anybody
         // hears of the death.
     };
     rt.finish(&cell, reason);
+}
+
+/// A kill (or a fatal link death) that arrived while the guest ran its last slice came
+/// before the end: it decides the fate, as it would have a moment earlier.
+fn settle(
+    cell: &ProcessCell,
+    signals: &mut mpsc::UnboundedReceiver<Signal>,
+    reason: ExitReason,
+) -> ExitReason {
+    while let Ok(signal) = signals.try_recv() {
+        match signal {
+            Signal::Kill => return ExitReason::Killed,
+            Signal::Exit(r) => return r,
+            Signal::LinkDied { pid, .. } if cell.die_when_link_dies.load(Ordering::Relaxed) => {
+                return ExitReason::LinkDied { pid };
+            }
+            Signal::LinkDied { pid, tag } => cell.deliver(Message::LinkDied { pid, tag }),
+        }
+    }
+    reason
 }
 
 /// Instantiates the module and calls the entry function.
@@ -57,6 +80,20 @@ async fn execute(
     module: Module,
     params: Vec<Val>,
 ) -> ExitReason {
+    // A new process starts at its parent's next yield point (the end of its time slice, a
+    // park, or its end), so what the parent does in the same slice — send to it, link to it,
+    // kill it — comes first, however the machine schedules threads. START_WAIT is only a
+    // safety net.
+    if let Some(parent) = cell.parent.and_then(|p| rt.cell(p)) {
+        let slice = parent.stats.slices();
+        let deadline = tokio::time::Instant::now() + START_WAIT;
+        while parent.stats.status() == Status::Running
+            && parent.stats.slices() == slice
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::task::yield_now().await;
+        }
+    }
     let fuel = cell.config.fuel_limit().unwrap_or(u64::MAX);
     let pre = module.pre().clone();
     let mut store = Store::new(
@@ -79,6 +116,7 @@ async fn execute(
         let state = ctx.data();
         let used = state.fuel_start - ctx.get_fuel().unwrap_or(0);
         state.cell.stats.set_fuel_used(used);
+        state.cell.stats.count_slice();
         if state.cell.inspector.wanted() {
             let (cell, memory) = (state.cell.clone(), state.memory);
             cell.inspector.serve(memory.map(|m| m.data(&ctx)));
@@ -128,10 +166,24 @@ fn instantiation_failure(error: &wasmtime::Error) -> ExitReason {
 }
 
 impl RuntimeInner {
+    /// Kills a process. One that is not executing (starting, or parked in a host call) ends
+    /// at once, as an Erlang exit signal does: its links fail and its monitors hear now, not
+    /// when the scheduler next gets to it; its task only cleans up. A running one ends at
+    /// its next yield.
+    pub(crate) fn kill(&self, cell: &Arc<ProcessCell>) {
+        cell.signal(Signal::Kill);
+        if matches!(cell.stats.status(), Status::Starting | Status::Waiting) {
+            self.finish(cell, ExitReason::Killed);
+        }
+    }
+
     /// Everything that happens when a process ends, in order: it leaves the process table
     /// and the registry, its links fail (when it failed), its monitors hear of it, observers
     /// get the event, and waiters wake.
     pub(crate) fn finish(&self, cell: &Arc<ProcessCell>, reason: ExitReason) {
+        if cell.finished.swap(true, Ordering::AcqRel) {
+            return;
+        }
         cell.stats.set_status(Status::Exited);
         self.processes.remove(&cell.pid);
         self.exited_total.fetch_add(1, Ordering::Relaxed);

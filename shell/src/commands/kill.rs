@@ -11,7 +11,7 @@ pub const HELP: Help = Help {
     name: "kill",
     usage: "kill <pid> [REASON]",
     summary: "kill a process (its links fail; monitors are told); a REASON becomes its exit reason",
-    examples: &["kill #counter", "kill c \"maintenance\""],
+    examples: &["kill #counter \"maintenance\""],
 };
 
 pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {

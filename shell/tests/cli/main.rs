@@ -3,6 +3,7 @@
 mod book;
 mod commands;
 mod guests;
+mod lunatic_suite;
 mod run;
 mod sessions;
 mod support;
