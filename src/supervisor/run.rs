@@ -258,6 +258,18 @@ impl Sup {
         Ok(new)
     }
 
+    /// Says so, stops the children, and gives the reason to exit with.
+    async fn give_up(&mut self, reason: String) -> ExitReason {
+        self.rt.emit(
+            self.pid(),
+            EventKind::GaveUp {
+                reason: reason.clone(),
+            },
+        );
+        self.shutdown().await;
+        ExitReason::Shutdown { reason }
+    }
+
     /// Reacts to the end of a process; `Some` when the supervisor must exit.
     async fn on_death(&mut self, pid: Pid, reason: Option<ExitReason>) -> Option<ExitReason> {
         let i = self
@@ -294,14 +306,7 @@ impl Sup {
                 "reached its restart intensity ({} restarts in {:?}); last: {} {why}",
                 self.spec.intensity.max_restarts, period, self.spec.children[i].id
             );
-            self.rt.emit(
-                self.pid(),
-                EventKind::GaveUp {
-                    reason: reason.clone(),
-                },
-            );
-            self.shutdown().await;
-            return Some(ExitReason::Shutdown { reason });
+            return Some(self.give_up(reason).await);
         }
         self.restarts.push_back(now);
         let first = match self.spec.strategy {
@@ -332,14 +337,7 @@ impl Sup {
             };
             if let Err(e) = self.restart(j, old, why) {
                 let reason = format!("child {} could not restart: {e}", self.spec.children[j].id);
-                self.rt.emit(
-                    self.pid(),
-                    EventKind::GaveUp {
-                        reason: reason.clone(),
-                    },
-                );
-                self.shutdown().await;
-                return Some(ExitReason::Shutdown { reason });
+                return Some(self.give_up(reason).await);
             }
         }
         None

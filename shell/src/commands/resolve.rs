@@ -112,3 +112,22 @@ pub fn pid_value(pid: Pid) -> Value {
         id: pid.id(),
     }
 }
+
+/// A table of a module's exports or imports.
+pub fn items(items: Vec<grain::module::ItemInfo>) -> crate::commands::Reply {
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| {
+            let name = if i.namespace.is_empty() {
+                i.name.clone()
+            } else {
+                format!("{}::{}", i.namespace, i.name)
+            };
+            vec![name, i.ty.clone()]
+        })
+        .collect();
+    crate::commands::Reply::with_json(
+        crate::format::table(&["NAME", "TYPE"], &rows),
+        serde_json::json!(items),
+    )
+}

@@ -121,19 +121,7 @@ fn run(session: &Session) -> Result<(), String> {
     if out.status != 0 {
         actual.push(format!("[exit status: {}]", out.status));
     }
-    let mut expected = session.expected.clone();
-    while expected.last().is_some_and(|l| l.is_empty()) {
-        expected.pop();
-    }
-    if matches(&expected, &actual) {
-        Ok(())
-    } else {
-        Err(format!(
-            "expected:\n{}\nactual:\n{}",
-            expected.join("\n"),
-            actual.join("\n")
-        ))
-    }
+    compare(&session.expected, &actual)
 }
 
 /// A `grain shell` session: its prompts' lines are the input, the transcript the output.
@@ -152,11 +140,16 @@ fn shell_session(session: &Session) -> Result<(), String> {
     }
     let out = support::run_with_input(&["shell"], &input);
     let actual: Vec<String> = out.stdout.lines().map(str::to_owned).collect();
-    let mut expected = session.expected.clone();
+    compare(&session.expected, &actual)
+}
+
+/// Compares a session's printed lines (trailing blank lines aside) with what ran.
+fn compare(expected: &[String], actual: &[String]) -> Result<(), String> {
+    let mut expected = expected.to_vec();
     while expected.last().is_some_and(|l| l.is_empty()) {
         expected.pop();
     }
-    if matches(&expected, &actual) {
+    if matches(&expected, actual) {
         Ok(())
     } else {
         Err(format!(

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::Command;
 
 use crate::support;
 
@@ -47,7 +46,7 @@ fn the_lunatic_crates_own_tests_pass_on_grain() {
     let work = std::env::temp_dir().join(format!("grain-lunatic-suite-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     copy_dir(&lunatic_source(), &work);
-    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut cargo = support::cargo(&work);
     cargo
         .args([
             "test",
@@ -60,13 +59,7 @@ fn the_lunatic_crates_own_tests_pass_on_grain() {
         .args([
             "--features",
             "json_serializer,msgpack_serializer,protobuf_serializer,sqlite",
-        ])
-        .current_dir(&work);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("CARGO_") && key != "CARGO_HOME" || key.contains("RUSTFLAGS") {
-            cargo.env_remove(key);
-        }
-    }
+        ]);
     cargo.env(
         "CARGO_TARGET_WASM32_WASIP1_RUNNER",
         format!("{} run", env!("CARGO_BIN_EXE_grain")),

@@ -60,6 +60,19 @@ pub fn run_with_input(args: &[&str], input: &str) -> Output {
     }
 }
 
+/// A cargo command in `dir`, without the outer cargo's settings (they would leak into a
+/// nested build).
+pub fn cargo(dir: &Path) -> Command {
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo.current_dir(dir);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_") && key != "CARGO_HOME" || key.contains("RUSTFLAGS") {
+            cargo.env_remove(key);
+        }
+    }
+    cargo
+}
+
 static BUILT: Mutex<bool> = Mutex::new(false);
 
 /// The path of a Rust guest from `examples/guests`, building them all (once per test run)
@@ -69,17 +82,10 @@ pub fn guest(name: &str) -> PathBuf {
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
     if !*built {
         ensure_target();
-        let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cargo
+        let out = cargo(&dir)
             .args(["build", "--release", "--target", "wasm32-wasip1"])
-            .current_dir(&dir);
-        // The outer cargo's settings would leak into the guests' build.
-        for (key, _) in std::env::vars() {
-            if key.starts_with("CARGO_") && key != "CARGO_HOME" || key.contains("RUSTFLAGS") {
-                cargo.env_remove(key);
-            }
-        }
-        let out = cargo.output().expect("cargo runs");
+            .output()
+            .expect("cargo runs");
         assert!(
             out.status.success(),
             "building examples/guests failed:\n{}",
