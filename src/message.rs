@@ -10,6 +10,8 @@ pub enum Resource {
     Module(Module),
     /// A TCP stream.
     TcpStream(std::sync::Arc<crate::host::TcpConnection>),
+    /// A TLS stream.
+    TlsStream(std::sync::Arc<crate::host::TlsConnection>),
     /// A UDP socket.
     UdpSocket(std::sync::Arc<tokio::net::UdpSocket>),
 }
@@ -19,6 +21,7 @@ impl std::fmt::Debug for Resource {
         match self {
             Resource::Module(m) => write!(f, "Module({})", m.name()),
             Resource::TcpStream(_) => write!(f, "TcpStream"),
+            Resource::TlsStream(_) => write!(f, "TlsStream"),
             Resource::UdpSocket(_) => write!(f, "UdpSocket"),
         }
     }

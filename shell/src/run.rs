@@ -25,6 +25,10 @@ pub struct RunArgs {
     /// The most processes alive at once.
     #[arg(long, value_name = "N", default_value_t = RuntimeConfig::default().max_processes)]
     max_processes: usize,
+    /// Serve the metrics guests record (`lunatic::metrics`) for Prometheus at
+    /// http://ADDR/metrics, e.g. `--metrics 127.0.0.1:9927`.
+    #[arg(long, value_name = "ADDR")]
+    metrics: Option<std::net::SocketAddr>,
     /// The program: a .wasm or .wat file, or an application file (.toml) naming modules,
     /// supervisors and children.
     module: PathBuf,
@@ -62,6 +66,13 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         ..RuntimeConfig::default()
     };
     let rt = Runtime::new(config)?;
+    if let Some(addr) = args.metrics {
+        let bound = rt
+            .serve_metrics(addr)
+            .await
+            .with_context(|| format!("--metrics {addr}: cannot listen"))?;
+        eprintln!("grain: metrics at http://{bound}/metrics");
+    }
     if args.module.extension().is_some_and(|e| e == "toml") {
         return run_app(&rt, &args).await;
     }

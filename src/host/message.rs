@@ -22,7 +22,10 @@ fn scratch<'a>(caller: &'a mut Caller<'_>, func: &'static str) -> Result<&'a mut
         .ok_or_else(|| fail(func, "no message in the scratch slot"))
 }
 
-fn data<'a>(caller: &'a mut Caller<'_>, func: &'static str) -> Result<&'a mut DataMessage> {
+pub(crate) fn data<'a>(
+    caller: &'a mut Caller<'_>,
+    func: &'static str,
+) -> Result<&'a mut DataMessage> {
     match scratch(caller, func)? {
         Message::Data(data) => Ok(data),
         _ => Err(fail(
@@ -90,76 +93,13 @@ async fn wait(
     }
 }
 
-/// Moves sockets in and out of the scratch message.
-fn add_socket_passing(linker: &mut Linker<ProcessState>) -> Result<()> {
-    linker.func_wrap(
-        NS,
-        "push_tcp_stream",
-        |mut caller: Caller<'_>, id: u64| -> Result<u64> {
-            const F: &str = "lunatic::message::push_tcp_stream";
-            data(&mut caller, F)?;
-            let stream = caller
-                .data_mut()
-                .net()
-                .tcp_streams
-                .remove(id)
-                .ok_or_else(|| fail(F, format!("no TCP stream with id {id}")))?;
-            push(&mut caller, F, Resource::TcpStream(stream))
-        },
-    )?;
-    linker.func_wrap(
-        NS,
-        "push_udp_socket",
-        |mut caller: Caller<'_>, id: u64| -> Result<u64> {
-            const F: &str = "lunatic::message::push_udp_socket";
-            data(&mut caller, F)?;
-            let socket = caller
-                .data_mut()
-                .net()
-                .udp_sockets
-                .remove(id)
-                .ok_or_else(|| fail(F, format!("no UDP socket with id {id}")))?;
-            push(&mut caller, F, Resource::UdpSocket(socket))
-        },
-    )?;
-    linker.func_wrap(
-        NS,
-        "take_tcp_stream",
-        |mut caller: Caller<'_>, index: u64| -> Result<u64> {
-            const F: &str = "lunatic::message::take_tcp_stream";
-            match take(&mut caller, F, index)? {
-                Resource::TcpStream(s) => Ok(caller.data_mut().net().tcp_streams.add(s)),
-                _ => Err(fail(
-                    F,
-                    format!("the resource at index {index} is not a TCP stream"),
-                )),
-            }
-        },
-    )?;
-    linker.func_wrap(
-        NS,
-        "take_udp_socket",
-        |mut caller: Caller<'_>, index: u64| -> Result<u64> {
-            const F: &str = "lunatic::message::take_udp_socket";
-            match take(&mut caller, F, index)? {
-                Resource::UdpSocket(s) => Ok(caller.data_mut().net().udp_sockets.add(s)),
-                _ => Err(fail(
-                    F,
-                    format!("the resource at index {index} is not a UDP socket"),
-                )),
-            }
-        },
-    )?;
-    Ok(())
-}
-
-fn push(caller: &mut Caller<'_>, func: &'static str, resource: Resource) -> Result<u64> {
+pub(crate) fn push(caller: &mut Caller<'_>, func: &'static str, resource: Resource) -> Result<u64> {
     let data = data(caller, func)?;
     data.resources.push(Some(resource));
     Ok(data.resources.len() as u64 - 1)
 }
 
-fn take(caller: &mut Caller<'_>, func: &'static str, index: u64) -> Result<Resource> {
+pub(crate) fn take(caller: &mut Caller<'_>, func: &'static str, index: u64) -> Result<Resource> {
     data(caller, func)?
         .resources
         .get_mut(index as usize)
@@ -285,7 +225,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
             }
         },
     )?;
-    add_socket_passing(linker)?;
+    super::passing::add_to_linker(linker)?;
     linker.func_wrap(
         NS,
         "send",

@@ -7,14 +7,15 @@
 mod distributed;
 mod error;
 mod message;
+mod metrics;
 mod net;
+mod passing;
 mod process;
 mod registry;
 mod spawn;
 mod sqlite;
 mod timer;
 mod trap;
-mod unimplemented;
 mod version;
 pub(crate) use version::ABI_VERSION;
 mod wasi;
@@ -24,7 +25,7 @@ use wasmtime::Linker;
 use crate::process::ProcessState;
 
 pub(crate) use net::Net;
-pub use net::TcpConnection;
+pub use net::{Connection, TcpConnection, TlsConnection};
 pub(crate) use sqlite::Sqlite;
 
 pub(crate) type Caller<'a> = wasmtime::Caller<'a, ProcessState>;
@@ -84,7 +85,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     wasi::add_to_linker(linker)?;
     net::add_to_linker(linker)?;
     sqlite::add_to_linker(linker)?;
-    unimplemented::add_to_linker(linker)?;
+    metrics::add_to_linker(linker)?;
     wasmtime_wasi::p1::add_to_linker_async(linker, |state: &mut ProcessState| state.wasi())?;
     Ok(())
 }

@@ -60,6 +60,7 @@ impl Runtime {
             exited_total: AtomicU64::new(0),
             supervisors: DashMap::new(),
             recent_exits: Mutex::new(std::collections::VecDeque::new()),
+            metrics: crate::metrics::Metrics::default(),
             subscribe,
             stop,
         });
@@ -232,6 +233,11 @@ impl Runtime {
     /// Kills a process; false if no such process is alive.
     pub fn kill(&self, pid: Pid) -> bool {
         self.process(pid).map(|p| p.kill()).is_some()
+    }
+
+    /// The metrics guests recorded with `lunatic::metrics`.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.inner.metrics
     }
 
     /// The name registry.

@@ -87,6 +87,7 @@ pub(crate) struct RuntimeInner {
     pub(crate) exited_total: AtomicU64,
     pub(crate) supervisors: DashMap<Pid, Arc<crate::supervisor::Shared>>,
     pub(crate) recent_exits: std::sync::Mutex<std::collections::VecDeque<ExitRecord>>,
+    pub(crate) metrics: crate::metrics::Metrics,
     pub(crate) subscribe: mpsc::UnboundedSender<mpsc::UnboundedSender<Update>>,
     stop: Arc<AtomicBool>,
 }

@@ -16,6 +16,7 @@ mod link;
 mod load;
 mod mailbox;
 mod mem;
+mod metrics;
 mod modules;
 mod monitor;
 mod names;
@@ -86,6 +87,7 @@ pub const HELP: &[Help] = &[
     tree::HELP,
     mem::HELP,
     fuel::HELP,
+    metrics::HELP,
     supervise::HELP,
     children::HELP,
     restart::HELP,
@@ -168,6 +170,7 @@ pub async fn run(sh: &mut Shell, cmd: &Command) -> Result<Reply, ShellError> {
         "tree" => tree::run(sh, args),
         "mem" => mem::run(sh, args).await,
         "fuel" => fuel::run(sh, args),
+        "metrics" => metrics::run(sh, args),
         "supervise" => supervise::run(sh, args),
         "children" => children::run(sh, args),
         "restart" => restart::run(sh, args).await,

@@ -4,6 +4,7 @@ mod book;
 mod commands;
 mod guests;
 mod lunatic_suite;
+mod network;
 mod run;
 mod sessions;
 mod support;

@@ -6,14 +6,19 @@
 //! honour the socket's timeouts, returning 9027 when one expires.
 
 mod dns;
+mod stream;
 mod tcp;
+mod tls;
 mod udp;
 
+pub use stream::Connection;
+pub use tcp::TcpConnection;
+pub use tls::TlsConnection;
+
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use wasmtime::Linker;
 
 use super::{Caller, Result, fail, mem};
@@ -23,41 +28,13 @@ use crate::resources::Resources;
 
 pub(crate) const NS: &str = "lunatic::networking";
 
-/// A TCP connection, shared by clones of its resource.
-pub struct TcpConnection {
-    pub(crate) reader: tokio::sync::Mutex<OwnedReadHalf>,
-    pub(crate) writer: tokio::sync::Mutex<OwnedWriteHalf>,
-    pub(crate) timeouts: Mutex<Timeouts>,
-}
-
-/// Read, write and peek timeouts of a stream (`None` = wait forever).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Timeouts {
-    pub read: Option<Duration>,
-    pub write: Option<Duration>,
-    pub peek: Option<Duration>,
-}
-
-impl TcpConnection {
-    pub(crate) fn new(stream: tokio::net::TcpStream) -> Self {
-        let (reader, writer) = stream.into_split();
-        TcpConnection {
-            reader: tokio::sync::Mutex::new(reader),
-            writer: tokio::sync::Mutex::new(writer),
-            timeouts: Mutex::new(Timeouts::default()),
-        }
-    }
-
-    pub(crate) fn timeouts(&self) -> Timeouts {
-        *self.timeouts.lock().expect("timeouts lock")
-    }
-}
-
 /// The networking resources of one process, created on first use.
 #[derive(Default)]
 pub(crate) struct Net {
     pub tcp_listeners: Resources<Arc<tokio::net::TcpListener>>,
     pub tcp_streams: Resources<Arc<TcpConnection>>,
+    pub tls_listeners: Resources<Arc<tls::TlsListener>>,
+    pub tls_streams: Resources<Arc<TlsConnection>>,
     pub udp_sockets: Resources<Arc<tokio::net::UdpSocket>>,
     pub dns: Resources<std::vec::IntoIter<SocketAddr>>,
 }
@@ -71,6 +48,7 @@ impl ProcessState {
 pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     dns::add_to_linker(linker)?;
     tcp::add_to_linker(linker)?;
+    tls::add_to_linker(linker)?;
     udp::add_to_linker(linker)?;
     Ok(())
 }

@@ -2,36 +2,49 @@
 
 use std::sync::Arc;
 
-use tokio::io::AsyncWriteExt;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use wasmtime::Linker;
 
-use super::{NS, TcpConnection, address_iterator, get, millis, report, socket_address, wait};
+use super::stream::{self, Connection, Kind, Names};
+use super::{NS, Net, address_iterator, get, millis, report, socket_address, wait};
 use crate::host::message::TIMEOUT;
 use crate::host::{Caller, Result, fail, mem};
 use crate::process::ProcessState;
+use crate::resources::Resources;
 
-fn stream(caller: &mut Caller<'_>, func: &'static str, id: u64) -> Result<Arc<TcpConnection>> {
-    get(&caller.data_mut().net().tcp_streams, func, "TCP stream", id)
+/// A TCP connection, shared by clones of its resource.
+pub type TcpConnection = Connection<OwnedReadHalf, OwnedWriteHalf>;
+
+impl TcpConnection {
+    pub(crate) fn new(stream: tokio::net::TcpStream) -> Self {
+        let (reader, writer) = stream.into_split();
+        Connection::from_halves(reader, writer)
+    }
 }
 
-/// Gathers the bytes of a `ciovec` array (pairs of u32 pointer and length).
-pub(crate) fn gather(
-    caller: &Caller<'_>,
-    func: &'static str,
-    ptr: u32,
-    len: u32,
-) -> Result<Vec<u8>> {
-    let table_len = len
-        .checked_mul(8)
-        .ok_or_else(|| fail(func, "too many buffers"))?;
-    let table = mem::read(caller, func, ptr, table_len)?;
-    let mut bytes = Vec::new();
-    for entry in table.chunks_exact(8) {
-        let p = u32::from_le_bytes(entry[..4].try_into().expect("4 bytes"));
-        let l = u32::from_le_bytes(entry[4..].try_into().expect("4 bytes"));
-        bytes.extend_from_slice(&mem::read(caller, func, p, l)?);
+/// Plain TCP streams.
+pub(crate) struct Tcp;
+
+impl Kind for Tcp {
+    type R = OwnedReadHalf;
+    type W = OwnedWriteHalf;
+    const NAMES: Names = Names {
+        what: "TCP stream",
+        write: "lunatic::networking::tcp_write_vectored",
+        read: "lunatic::networking::tcp_read",
+        flush: "lunatic::networking::tcp_flush",
+        set_read: "lunatic::networking::set_read_timeout",
+        get_read: "lunatic::networking::get_read_timeout",
+        set_write: "lunatic::networking::set_write_timeout",
+        get_write: "lunatic::networking::get_write_timeout",
+    };
+    fn table(net: &mut Net) -> &mut Resources<Arc<TcpConnection>> {
+        &mut net.tcp_streams
     }
-    Ok(bytes)
+}
+
+fn stream(caller: &mut Caller<'_>, func: &'static str, id: u64) -> Result<Arc<TcpConnection>> {
+    stream::stream::<Tcp>(caller, func, id)
 }
 
 pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
@@ -183,113 +196,37 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
             Ok(caller.data_mut().net().tcp_streams.add(stream))
         },
     )?;
-    add_io(linker)?;
-    add_timeouts(linker)
+    add_peek(linker)?;
+    stream::add_to_linker::<Tcp>(linker)
 }
 
-fn add_io(linker: &mut Linker<ProcessState>) -> Result<()> {
+/// `tcp_peek` and its timeout: reads without consuming, TCP only.
+fn add_peek(linker: &mut Linker<ProcessState>) -> Result<()> {
     linker.func_wrap_async(
         NS,
-        "tcp_write_vectored",
-        |mut caller: Caller<'_>, (id, iov, iov_len, opaque): (u64, u32, u32, u32)| {
+        "tcp_peek",
+        |mut caller: Caller<'_>, (id, ptr, len, opaque): (u64, u32, u32, u32)| {
             Box::new(async move {
-                const F: &str = "lunatic::networking::tcp_write_vectored";
-                let bytes = gather(&caller, F, iov, iov_len)?;
+                const F: &str = "lunatic::networking::tcp_peek";
+                mem::read(&caller, F, ptr, len)?; // the buffer must be in bounds before we wait
                 let stream = stream(&mut caller, F, id)?;
-                let write = async {
-                    let mut writer = stream.writer.lock().await;
-                    writer.write(&bytes).await.map(|n| n as u64)
-                };
-                match wait(&mut caller, stream.timeouts().write, write).await {
-                    Some(outcome) => report(&mut caller, F, opaque, outcome),
+                let mut buf = vec![0; len as usize];
+                let peek = async { stream.reader.lock().await.peek(&mut buf).await };
+                match wait(&mut caller, stream.timeouts().peek, peek).await {
+                    Some(Ok(n)) => {
+                        mem::write(&mut caller, F, ptr, &buf[..n])?;
+                        report(&mut caller, F, opaque, Ok::<u64, std::io::Error>(n as u64))
+                    }
+                    Some(Err(e)) => report(&mut caller, F, opaque, Err::<u64, _>(e)),
                     None => Ok(TIMEOUT),
                 }
             })
         },
     )?;
-    for (name, peek) in [("tcp_read", false), ("tcp_peek", true)] {
-        linker.func_wrap_async(
-            NS,
-            name,
-            move |mut caller: Caller<'_>, (id, ptr, len, opaque): (u64, u32, u32, u32)| {
-                Box::new(async move {
-                    let f = if peek {
-                        "lunatic::networking::tcp_peek"
-                    } else {
-                        "lunatic::networking::tcp_read"
-                    };
-                    mem::read(&caller, f, ptr, len)?; // the buffer must be in bounds before we wait
-                    let stream = stream(&mut caller, f, id)?;
-                    let mut buf = vec![0; len as usize];
-                    let timeouts = stream.timeouts();
-                    let read = async {
-                        let mut reader = stream.reader.lock().await;
-                        if peek {
-                            reader.peek(&mut buf).await
-                        } else {
-                            tokio::io::AsyncReadExt::read(&mut *reader, &mut buf).await
-                        }
-                    };
-                    let timeout = if peek { timeouts.peek } else { timeouts.read };
-                    match wait(&mut caller, timeout, read).await {
-                        Some(Ok(n)) => {
-                            mem::write(&mut caller, f, ptr, &buf[..n])?;
-                            report(&mut caller, f, opaque, Ok::<u64, std::io::Error>(n as u64))
-                        }
-                        Some(Err(e)) => report(&mut caller, f, opaque, Err::<u64, _>(e)),
-                        None => Ok(TIMEOUT),
-                    }
-                })
-            },
-        )?;
-    }
-    linker.func_wrap_async(
-        NS,
-        "tcp_flush",
-        |mut caller: Caller<'_>, (id, err_ptr): (u64, u32)| {
-            Box::new(async move {
-                const F: &str = "lunatic::networking::tcp_flush";
-                let stream = stream(&mut caller, F, id)?;
-                let flushed = stream.writer.lock().await.flush().await;
-                match flushed {
-                    Ok(()) => {
-                        mem::write_u64(&mut caller, F, err_ptr, 0)?;
-                        Ok(0)
-                    }
-                    Err(e) => report(&mut caller, F, err_ptr, Err::<u64, _>(e)),
-                }
-            })
-        },
-    )?;
-    Ok(())
-}
-
-fn add_timeouts(linker: &mut Linker<ProcessState>) -> Result<()> {
-    type Field = fn(&mut super::Timeouts) -> &mut Option<std::time::Duration>;
-    let fields: [(&str, &str, Field); 3] = [
-        ("set_read_timeout", "get_read_timeout", |t| &mut t.read),
-        ("set_write_timeout", "get_write_timeout", |t| &mut t.write),
-        ("set_peek_timeout", "get_peek_timeout", |t| &mut t.peek),
-    ];
-    for (set, get_name, field) in fields {
-        linker.func_wrap(
-            NS,
-            set,
-            move |mut caller: Caller<'_>, id: u64, ms: u64| -> Result<()> {
-                let stream = stream(&mut caller, "lunatic::networking::set_timeout", id)?;
-                *field(&mut stream.timeouts.lock().expect("timeouts lock")) = millis(ms);
-                Ok(())
-            },
-        )?;
-        linker.func_wrap(
-            NS,
-            get_name,
-            move |mut caller: Caller<'_>, id: u64| -> Result<u64> {
-                let stream = stream(&mut caller, "lunatic::networking::get_timeout", id)?;
-                let t = *field(&mut stream.timeouts.lock().expect("timeouts lock"));
-                Ok(t.map_or(u64::MAX, |d| d.as_millis() as u64))
-            },
-        )?;
-    }
-    Ok(())
+    stream::add_timeout::<Tcp>(
+        linker,
+        "lunatic::networking::set_peek_timeout",
+        "lunatic::networking::get_peek_timeout",
+        |t| &mut t.peek,
+    )
 }
