@@ -55,11 +55,10 @@ pub(crate) fn fail(func: &'static str, reason: impl Into<String>) -> wasmtime::E
 pub(crate) async fn park<F: std::future::Future>(caller: &mut Caller<'_>, fut: F) -> F::Output {
     let cell = caller.data().cell.clone();
     // Parking is a good moment to publish exact fuel use.
-    let used = caller
-        .data()
-        .fuel_start
-        .saturating_sub(caller.get_fuel().unwrap_or(0));
-    cell.stats.set_fuel_used(used);
+    if let Ok(left) = caller.get_fuel() {
+        cell.stats
+            .set_fuel_used(caller.data().fuel_start.saturating_sub(left));
+    }
     tokio::pin!(fut);
     loop {
         tokio::select! {

@@ -101,21 +101,27 @@ async fn execute(
         ProcessState::new(rt.clone(), cell.clone(), module),
     );
     store.limiter(|state| &mut state.limiter);
-    if let Err(e) = store.set_fuel(fuel) {
-        return spawn_failure(format!("cannot set fuel: {e}"));
-    }
-    store.data_mut().fuel_start = fuel;
-    // Compiled code keeps the fuel counter in a register between calls; running out of an
-    // injected slice syncs it (and yields), so a call-free loop is still seen using fuel.
-    if let Err(e) = store.fuel_async_yield_interval(Some(FUEL_SYNC_INTERVAL)) {
-        return spawn_failure(format!("cannot set the fuel interval: {e}"));
+    if rt.config.count_fuel {
+        if let Err(e) = store.set_fuel(fuel) {
+            return spawn_failure(format!("cannot set fuel: {e}"));
+        }
+        store.data_mut().fuel_start = fuel;
+        // Compiled code keeps the fuel counter in a register between calls; running out of
+        // an injected slice syncs it (and yields), so a call-free loop is still seen using
+        // fuel.
+        if let Err(e) = store.fuel_async_yield_interval(Some(FUEL_SYNC_INTERVAL)) {
+            return spawn_failure(format!("cannot set the fuel interval: {e}"));
+        }
+    } else if cell.config.fuel_limit().is_some() {
+        return spawn_failure("a fuel limit needs a runtime that counts fuel".into());
     }
     // Every epoch tick the guest yields to the scheduler, which is how an infinite loop is
     // preempted; the same callback publishes fuel use for the observer.
     store.epoch_deadline_callback(|ctx| {
         let state = ctx.data();
-        let used = state.fuel_start - ctx.get_fuel().unwrap_or(0);
-        state.cell.stats.set_fuel_used(used);
+        if let Ok(left) = ctx.get_fuel() {
+            state.cell.stats.set_fuel_used(state.fuel_start - left);
+        }
         state.cell.stats.count_slice();
         if state.cell.inspector.wanted() {
             let (cell, memory) = (state.cell.clone(), state.memory);
@@ -142,8 +148,9 @@ async fn execute(
     };
     let mut results = vec![Val::I32(0); func.ty(&store).results().len()];
     let outcome = func.call_async(&mut store, &params, &mut results).await;
-    let used = fuel - store.get_fuel().unwrap_or(0);
-    cell.stats.set_fuel_used(used);
+    if let Ok(left) = store.get_fuel() {
+        cell.stats.set_fuel_used(fuel - left);
+    }
     match outcome {
         Ok(()) => ExitReason::Normal,
         Err(e) => classify(&e),

@@ -2,6 +2,7 @@
 //! observer data plane.
 
 mod api;
+mod arena;
 mod engine;
 mod stdio;
 
@@ -44,9 +45,8 @@ pub struct ExitRecord {
 /// Settings of a runtime.
 #[derive(Debug, Clone)]
 pub struct RuntimeConfig {
-    /// The most processes alive at once. The pooling allocator reserves a slot of address
-    /// space (4 GiB + guard) for each up front, so this also bounds the runtime's virtual
-    /// memory.
+    /// The most processes alive at once; a spawn beyond it fails with
+    /// [`Error::ProcessLimit`](crate::Error::ProcessLimit).
     pub max_processes: usize,
     /// Standard streams of processes.
     pub stdio: Stdio,
@@ -56,16 +56,21 @@ pub struct RuntimeConfig {
     pub observe_interval: Duration,
     /// How often a running guest yields to the scheduler (the epoch tick).
     pub time_slice: Duration,
+    /// Count each process's compute in fuel (exact per-process figures and fuel limits).
+    /// Without it guests run a little faster (see the book's performance page), fuel reads
+    /// as 0 and a process with a fuel limit fails to spawn.
+    pub count_fuel: bool,
 }
 
 impl Default for RuntimeConfig {
     fn default() -> Self {
         RuntimeConfig {
-            max_processes: 2_000,
+            max_processes: 1 << 20,
             stdio: Stdio::default(),
             event_capacity: 65_536,
             observe_interval: Duration::from_millis(250),
             time_slice: Duration::from_millis(1),
+            count_fuel: true,
         }
     }
 }

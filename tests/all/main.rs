@@ -9,6 +9,7 @@ mod messaging;
 mod observe;
 mod process_api;
 mod registry;
+mod scale;
 mod scheduling;
 mod supervisor;
 mod support;

@@ -1,0 +1,106 @@
+//! Criterion benches of the runtime on the WAT workloads (`benches/workloads`): spawn,
+//! send/receive, ring, ping-pong, selective receive with a deep queue, and the cost of
+//! fuel accounting on a compute loop. Each iteration is one workload run; the figure per
+//! element is the time per operation. `cargo bench --bench runtime`.
+//!
+//! The side-by-side comparison with Erlang is `benches/side-by-side.sh`.
+
+#[path = "workloads/mod.rs"]
+mod workloads;
+
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use workloads::Bench;
+
+/// Registers a bench of export `name` with `args`, `ops` operations per run.
+fn workload(
+    c: &mut Criterion,
+    tokio: &tokio::runtime::Runtime,
+    bench: &Bench,
+    id: &str,
+    name: &str,
+    args: &[i64],
+    ops: u64,
+) {
+    let mut group = c.benchmark_group("workload");
+    group.sample_size(10).throughput(Throughput::Elements(ops));
+    group.bench_function(id, |b| {
+        b.iter_custom(|iters| {
+            tokio.block_on(async {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    total += bench.run(name, args).await;
+                }
+                total
+            })
+        })
+    });
+    group.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    let tokio = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    let _guard = tokio.enter();
+    let bench = Bench::new(true);
+    workload(c, &tokio, &bench, "spawn/10000", "spawn", &[10_000], 10_000);
+    workload(
+        c,
+        &tokio,
+        &bench,
+        "ring/1000x100000",
+        "ring",
+        &[1_000, 100_000],
+        100_000,
+    );
+    workload(
+        c,
+        &tokio,
+        &bench,
+        "ping_pong/20000",
+        "ping_pong",
+        &[20_000],
+        20_000,
+    );
+    workload(
+        c,
+        &tokio,
+        &bench,
+        "send_receive/100000",
+        "send_receive",
+        &[100_000],
+        100_000,
+    );
+    let deep = [10_000, 2_000];
+    workload(
+        c,
+        &tokio,
+        &bench,
+        "selective_receive/10000deep",
+        "selective_receive",
+        &deep,
+        2_000,
+    );
+    workload(
+        c,
+        &tokio,
+        &bench,
+        "compute/fuel",
+        "compute",
+        &[50_000_000],
+        50_000_000,
+    );
+    let epoch = Bench::new(false);
+    workload(
+        c,
+        &tokio,
+        &epoch,
+        "compute/epoch_only",
+        "compute",
+        &[50_000_000],
+        50_000_000,
+    );
+}
+
+criterion_group!(runtime, benches);
+criterion_main!(runtime);

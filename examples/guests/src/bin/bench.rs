@@ -1,0 +1,105 @@
+//! The benchmark workloads as a lunatic-rs program (the same ones as
+//! benches/workloads/workloads.wat and the Erlang escript). Prints one `name<TAB>value<TAB>unit`
+//! line per workload, each the best of three runs. `--quick` runs smaller sizes.
+
+use std::time::Instant;
+
+use lunatic::{Mailbox, Process};
+
+fn best(mut f: impl FnMut() -> f64) -> f64 {
+    (0..3).map(|_| f()).fold(f64::INFINITY, f64::min)
+}
+
+fn spawn(n: u64) -> f64 {
+    let mailbox: Mailbox<()> = unsafe { Mailbox::new() };
+    let this = mailbox.this();
+    let start = Instant::now();
+    let children: Vec<Process<()>> = (0..n)
+        .map(|_| {
+            Process::spawn(this, |parent: Process<()>, inbox: Mailbox<()>| {
+                parent.send(());
+                inbox.receive();
+            })
+        })
+        .collect();
+    for _ in 0..n {
+        mailbox.receive();
+    }
+    let elapsed = start.elapsed().as_nanos() as f64;
+    for child in children {
+        child.send(());
+    }
+    elapsed / n as f64
+}
+
+fn ring(n: u64, hops: i64) -> f64 {
+    let mailbox: Mailbox<i64> = unsafe { Mailbox::new() };
+    let mut first = mailbox.this();
+    for _ in 1..n {
+        first = Process::spawn(first, |next: Process<i64>, inbox: Mailbox<i64>| loop {
+            let v = inbox.receive();
+            next.send(if v == -1 { -1 } else { v - 1 });
+            if v == -1 {
+                return;
+            }
+        });
+    }
+    let start = Instant::now();
+    let mut v = hops;
+    loop {
+        first.send(v - 1);
+        v = mailbox.receive();
+        if v == 0 {
+            break;
+        }
+    }
+    let elapsed = start.elapsed().as_nanos() as f64;
+    first.send(-1);
+    mailbox.receive();
+    elapsed / hops as f64
+}
+
+fn ping_pong(rounds: i64) -> f64 {
+    let mailbox: Mailbox<i64> = unsafe { Mailbox::new() };
+    let pong = Process::spawn(mailbox.this(), |parent: Process<i64>, inbox: Mailbox<i64>| loop {
+        let v = inbox.receive();
+        if v == -1 {
+            return;
+        }
+        parent.send(v);
+    });
+    let start = Instant::now();
+    for i in 0..rounds {
+        pong.send(i);
+        mailbox.receive();
+    }
+    let elapsed = start.elapsed().as_nanos() as f64;
+    pong.send(-1);
+    elapsed / rounds as f64
+}
+
+fn send_receive(count: u64) -> f64 {
+    let mailbox: Mailbox<i64> = unsafe { Mailbox::new() };
+    let sink = Process::spawn((mailbox.this(), count), |(parent, count): (Process<i64>, u64), inbox: Mailbox<i64>| {
+        for _ in 0..count {
+            inbox.receive();
+        }
+        parent.send(0);
+    });
+    let start = Instant::now();
+    for i in 0..count as i64 {
+        sink.send(i);
+    }
+    mailbox.receive();
+    start.elapsed().as_nanos() as f64 / count as f64
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let scale = if quick { 10 } else { 1 };
+    let report = |name: &str, value: f64, unit: &str| println!("{name}\t{value:.1}\t{unit}");
+    report("spawn", best(|| spawn(100_000 / scale)), "ns");
+    report("ring", best(|| ring(1_000, 1_000_000 / scale as i64)), "ns");
+    report("ping_pong", best(|| ping_pong(200_000 / scale as i64)), "ns");
+    report("send_receive", best(|| send_receive(1_000_000 / scale)), "ns");
+}

@@ -1,0 +1,69 @@
+//! Spawns N processes that park in `receive`, then kills them all, and reports what it cost:
+//! time per spawn (to parked), host memory per parked process (resident set growth), memory
+//! mappings per process and the address space in use. The 1,000,000 figure of the book's
+//! "Internals: performance" page comes from
+//! `cargo run --release --example parked -- 1000000`.
+
+#[path = "../benches/workloads/mod.rs"]
+mod workloads;
+
+use std::time::{Duration, Instant};
+
+use grain::observe::Status;
+use grain::{ProcessConfig, Runtime, RuntimeConfig};
+use workloads::{mappings, proc_status, resident_bytes};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let n: usize = std::env::args().nth(1).map_or(Ok(10_000), |a| a.parse())?;
+    let rt = Runtime::new(RuntimeConfig {
+        max_processes: n + 16,
+        ..RuntimeConfig::default()
+    })?;
+    let module = rt.load("workloads", workloads::WAT.as_bytes())?;
+    // Warm up: the first spawn pays for lazy initialisation.
+    rt.spawn(&module, "parked", &[], ProcessConfig::default())?
+        .kill();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let (rss0, maps0) = (resident_bytes(), mappings());
+    let start = Instant::now();
+    let mut processes = Vec::with_capacity(n);
+    for i in 0..n {
+        match rt.spawn(&module, "parked", &[], ProcessConfig::default()) {
+            Ok(p) => processes.push(p),
+            Err(e) => {
+                println!("spawn {i} failed: {e}");
+                break;
+            }
+        }
+    }
+    for p in &processes {
+        while p.stats().status() != Status::Waiting {
+            tokio::task::yield_now().await;
+        }
+    }
+    let elapsed = start.elapsed();
+    let count = processes.len().max(1);
+    let (rss1, maps1) = (resident_bytes(), mappings());
+    println!("parked processes: {}", processes.len());
+    let per_spawn = elapsed.as_secs_f64() * 1e6 / count as f64;
+    println!("spawn to parked: {per_spawn:.2} µs/process");
+    let per_process = rss1.saturating_sub(rss0) / count as u64;
+    println!(
+        "host memory: {per_process} B/process ({} MiB in all)",
+        rss1 >> 20
+    );
+    let per_maps = maps1.saturating_sub(maps0) as f64 / count as f64;
+    println!("mappings: {per_maps:.3}/process ({maps1} in all)");
+    println!("address space: {} GiB", proc_status("VmSize:") >> 20);
+    let start = Instant::now();
+    for p in &processes {
+        p.kill();
+    }
+    for p in &processes {
+        p.wait().await;
+    }
+    let per_kill = start.elapsed().as_secs_f64() * 1e6 / count as f64;
+    println!("kill all: {per_kill:.2} µs/process");
+    Ok(())
+}
