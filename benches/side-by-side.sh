@@ -22,7 +22,7 @@ fi
 echo "== building (release)" >&2
 cargo build --release -q -p grain --example workloads
 cargo build --release -q -p grain-shell
-cargo build --release -q --manifest-path examples/guests/Cargo.toml --bin bench
+(cd examples/guests && cargo build --release -q --bin bench)  # its .cargo/config.toml picks wasm32-wasip1
 
 out=$(mktemp -d)
 echo "== grain, WAT guests" >&2

@@ -13,6 +13,12 @@ use grain::observe::Status;
 use grain::{ProcessConfig, Runtime, RuntimeConfig};
 use workloads::{mappings, proc_status, resident_bytes};
 
+/// The smallest parked process: one page of memory it never writes, one `receive`.
+const PARKED: &str = r#"(module
+  (import "lunatic::message" "receive" (func $receive (param i32 i32 i64) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "parked") (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1)))))"#;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::args().nth(1).map_or(Ok(10_000), |a| a.parse())?;
@@ -20,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         max_processes: n + 16,
         ..RuntimeConfig::default()
     })?;
-    let module = rt.load("workloads", workloads::WAT.as_bytes())?;
+    let module = rt.load("parked", PARKED.as_bytes())?;
     // Warm up: the first spawn pays for lazy initialisation.
     rt.spawn(&module, "parked", &[], ProcessConfig::default())?
         .kill();
@@ -55,6 +61,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let per_maps = maps1.saturating_sub(maps0) as f64 / count as f64;
     println!("mappings: {per_maps:.3}/process ({maps1} in all)");
+    let tables = proc_status("VmPTE:") * 1024 / count as u64;
+    println!("page tables: {tables} B/process");
     println!("address space: {} GiB", proc_status("VmSize:") >> 20);
     let start = Instant::now();
     for p in &processes {

@@ -16,10 +16,16 @@
   (import "lunatic::process" "spawn" (func $spawn (param i64 i64 i64 i32 i32 i32 i32 i32) (result i32)))
   (import "lunatic::process" "process_id" (func $self (result i64)))
   (memory (export "memory") 1)
-  (data (i32.const 200) "started")
-  (data (i32.const 210) "ring_node")
-  (data (i32.const 220) "pong")
-  (data (i32.const 230) "sink")
+
+  ;; Writes the export names the drivers spawn (at 200, 210, 220, 230). Code, not data
+  ;; segments: a data segment would write a page of every process, parked ones included.
+  (func $names
+    (i64.store (i32.const 200) (i64.const 28259048480666739)) ;; started
+    (i64.store (i32.const 210) (i64.const 7237124482243914098)) ;; ring_nod
+    (i64.store (i32.const 218) (i64.const 101)) ;; e
+    (i64.store (i32.const 220) (i64.const 1735290736)) ;; pong
+    (i64.store (i32.const 230) (i64.const 1802398067)) ;; sink
+  )
 
   (func $now (result i64)
     (drop (call $clock (i32.const 1) (i64.const 1) (i32.const 16)))
@@ -82,6 +88,7 @@
   ;; spawn: spawns $n children and waits until each has started.
   (func (export "spawn") (param $n i64)
     (local $t0 i64) (local $i i64)
+    (call $names)
     (local.set $t0 (call $now))
     (loop $spawn
       (drop (call $spawn2 (i32.const 200) (i32.const 7) (call $self) (i64.const 0)))
@@ -106,6 +113,7 @@
   ;; ring: $n processes in a ring pass a token $hops times ($hops a multiple of $n).
   (func (export "ring") (param $n i64) (param $hops i64)
     (local $first i64) (local $i i64) (local $t0 i64) (local $v i64)
+    (call $names)
     (local.set $first (call $self))
     (local.set $i (i64.const 1))
     (loop $build
@@ -134,6 +142,7 @@
   ;; ping_pong: $rounds request/reply round trips with one partner.
   (func (export "ping_pong") (param $rounds i64)
     (local $pong i64) (local $i i64) (local $t0 i64)
+    (call $names)
     (local.set $pong (call $spawn2 (i32.const 220) (i32.const 4) (call $self) (i64.const 0)))
     (local.set $t0 (call $now))
     (loop $round
@@ -155,6 +164,7 @@
   ;; send_receive: $count one-way messages to a receiver, until it has them all.
   (func (export "send_receive") (param $count i64)
     (local $sink i64) (local $i i64) (local $t0 i64)
+    (call $names)
     (local.set $sink (call $spawn2 (i32.const 230) (i32.const 4) (call $self) (local.get $count)))
     (local.set $t0 (call $now))
     (loop $send
@@ -168,6 +178,7 @@
   ;; each picked out by its tag, come in behind them.
   (func (export "selective_receive") (param $depth i64) (param $rounds i64)
     (local $pong i64) (local $i i64) (local $t0 i64)
+    (call $names)
     (loop $fill
       (call $send_i64 (call $self) (i64.const 1) (local.get $i))
       (local.set $i (i64.add (local.get $i) (i64.const 1)))

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::Notify;
 
 use crate::config::ProcessConfig;
 use crate::mailbox::Mailbox;
@@ -60,9 +60,12 @@ pub(crate) struct ProcessCell {
     pub spawned_us: u64,
     /// Its environment (registry namespace and standard streams).
     pub env: Arc<crate::runtime::Environment>,
-    signals: mpsc::UnboundedSender<Signal>,
+    signals: super::signals::SignalSender,
     relations: Mutex<Relations>,
-    exit: watch::Sender<Option<ExitReason>>,
+    /// How it ended, once it has; `exited` wakes the waiters. (A watch channel would cost
+    /// half a kilobyte per process.)
+    exit: std::sync::OnceLock<ExitReason>,
+    exited: Notify,
 }
 
 impl ProcessCell {
@@ -78,8 +81,8 @@ impl ProcessCell {
         config: Arc<ProcessConfig>,
         env: Arc<crate::runtime::Environment>,
         spawned_us: u64,
-    ) -> (Arc<Self>, mpsc::UnboundedReceiver<Signal>) {
-        let (signals, rx) = mpsc::unbounded_channel();
+    ) -> (Arc<Self>, super::signals::SignalReceiver) {
+        let (signals, rx) = super::signals::channel();
         let cell = ProcessCell {
             pid,
             parent,
@@ -99,7 +102,8 @@ impl ProcessCell {
             env,
             signals,
             relations: Mutex::new(Relations::default()),
-            exit: watch::Sender::new(None),
+            exit: std::sync::OnceLock::new(),
+            exited: Notify::new(),
         };
         (Arc::new(cell), rx)
     }
@@ -110,8 +114,7 @@ impl ProcessCell {
     }
 
     pub(crate) fn signal(&self, signal: Signal) {
-        // The receiver is gone only once the process has ended; then the signal is moot.
-        let _ = self.signals.send(signal);
+        self.signals.send(signal);
     }
 
     pub(crate) fn relations(&self) -> MutexGuard<'_, Relations> {
@@ -125,7 +128,9 @@ impl ProcessCell {
     }
 
     pub(crate) fn set_exit(&self, reason: ExitReason) {
-        self.exit.send_replace(Some(reason));
+        // `finish` runs once per process, so the first reason is the only one.
+        let _ = self.exit.set(reason);
+        self.exited.notify_waiters();
     }
 }
 
@@ -215,7 +220,7 @@ impl Process {
 
     /// Why it ended, if it has.
     pub fn exit_reason(&self) -> Option<ExitReason> {
-        self.cell.exit.borrow().clone()
+        self.cell.exit.get().cloned()
     }
 
     /// Is it still running?
@@ -225,12 +230,16 @@ impl Process {
 
     /// Waits until it ends and returns why.
     pub async fn wait(&self) -> ExitReason {
-        let mut rx = self.cell.exit.subscribe();
-        let reason = rx
-            .wait_for(Option::is_some)
-            .await
-            .expect("the sender lives in the cell we hold");
-        reason.clone().expect("waited for Some")
+        loop {
+            // Registered before the check, so a `set_exit` in between still wakes us.
+            let notified = self.cell.exited.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(reason) = self.cell.exit.get() {
+                return reason.clone();
+            }
+            notified.await;
+        }
     }
 
     /// Reads `len` bytes of its linear memory at `addr`. The process answers itself at its

@@ -8,8 +8,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
-
 use super::{Process, ProcessCell, Signal};
 use crate::config::ProcessConfig;
 use crate::error::Error;
@@ -62,14 +60,13 @@ impl RuntimeInner {
 async fn run(
     rt: Arc<RuntimeInner>,
     cell: Arc<ProcessCell>,
-    mut signals: mpsc::UnboundedReceiver<Signal>,
+    mut signals: super::signals::SignalReceiver,
 ) {
     let reason = loop {
         match signals.recv().await {
-            Some(Signal::Kill) => break ExitReason::Killed,
-            Some(Signal::Exit(reason)) => break reason,
-            None => break ExitReason::Normal,
-            Some(Signal::LinkDied { pid, tag }) => cell.deliver(Message::LinkDied { pid, tag }),
+            Signal::Kill => break ExitReason::Killed,
+            Signal::Exit(reason) => break reason,
+            Signal::LinkDied { pid, tag } => cell.deliver(Message::LinkDied { pid, tag }),
         }
     };
     rt.finish(&cell, reason);

@@ -5,6 +5,7 @@ mod host;
 mod inspect;
 mod limits;
 mod lineage;
+mod signals;
 mod spawn;
 mod state;
 mod task;

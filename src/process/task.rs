@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use tokio::sync::mpsc;
 use wasmtime::{Store, UpdateDeadline, Val};
 
 use super::{ProcessCell, ProcessState, Signal};
@@ -24,7 +23,7 @@ const START_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
 pub(crate) async fn run(
     rt: Arc<RuntimeInner>,
     cell: Arc<ProcessCell>,
-    mut signals: mpsc::UnboundedReceiver<Signal>,
+    mut signals: super::signals::SignalReceiver,
     module: Module,
     params: Vec<Val>,
 ) {
@@ -34,7 +33,7 @@ pub(crate) async fn run(
         loop {
             tokio::select! {
                 biased;
-                Some(signal) = signals.recv() => match signal {
+                signal = signals.recv() => match signal {
                     Signal::Kill => break ExitReason::Killed,
                     Signal::Exit(reason) => break reason,
                     Signal::LinkDied { pid, tag } => {
@@ -57,10 +56,10 @@ pub(crate) async fn run(
 /// before the end: it decides the fate, as it would have a moment earlier.
 fn settle(
     cell: &ProcessCell,
-    signals: &mut mpsc::UnboundedReceiver<Signal>,
+    signals: &mut super::signals::SignalReceiver,
     reason: ExitReason,
 ) -> ExitReason {
-    while let Ok(signal) = signals.try_recv() {
+    while let Some(signal) = signals.try_recv() {
         match signal {
             Signal::Kill => return ExitReason::Killed,
             Signal::Exit(r) => return r,

@@ -12,7 +12,7 @@ use crate::error::Error;
 
 /// Bytes of a fiber stack: the wasm frames' share ([`WASM_STACK`]) and the rest for host
 /// frames above them.
-const FIBER_STACK: usize = 2 << 20;
+const FIBER_STACK: usize = 1 << 20;
 /// The most bytes of native stack wasm frames may use; deeper recursion traps.
 const WASM_STACK: usize = 512 << 10;
 

@@ -5,6 +5,7 @@ mod app;
 mod host;
 mod limits;
 mod links;
+mod memory;
 mod messaging;
 mod observe;
 mod process_api;
