@@ -7,6 +7,7 @@ mod limits;
 mod links;
 mod memory;
 mod messaging;
+mod no_loss;
 mod observe;
 mod process_api;
 mod registry;
