@@ -6,7 +6,7 @@ use grain::{ProcessConfig, TrapKind};
 use crate::support::{Node, trap_kind, wait};
 
 /// (namespace, name, params, results) of every lunatic host function.
-fn abi() -> Vec<(String, String, Vec<&'static str>, Vec<&'static str>)> {
+pub fn abi() -> Vec<(String, String, Vec<&'static str>, Vec<&'static str>)> {
     include_str!("lunatic-abi.tsv")
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())

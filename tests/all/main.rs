@@ -3,6 +3,7 @@
 mod abi;
 mod app;
 mod host;
+mod hostile;
 mod limits;
 mod links;
 mod memory;
