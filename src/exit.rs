@@ -147,6 +147,8 @@ pub enum TrapKind {
     OutOfFuel,
     /// The process tried to grow its memory past its limit.
     MemoryLimit,
+    /// More messages were queued for the process than the node allows.
+    MailboxLimit,
     /// Integer overflow or division by zero.
     Arithmetic,
     /// An indirect call to a null or mistyped table entry.
@@ -167,6 +169,7 @@ impl fmt::Display for TrapKind {
             TrapKind::StackOverflow => "stack overflow",
             TrapKind::OutOfFuel => "out of fuel",
             TrapKind::MemoryLimit => "memory limit",
+            TrapKind::MailboxLimit => "mailbox limit",
             TrapKind::Arithmetic => "arithmetic",
             TrapKind::BadCall => "bad indirect call",
             TrapKind::HostError => "host error",

@@ -25,6 +25,10 @@ pub struct RunArgs {
     /// The most processes alive at once.
     #[arg(long, value_name = "N", default_value_t = RuntimeConfig::default().max_processes)]
     max_processes: usize,
+    /// The most messages queued for one process; a process sent more ends with a
+    /// `mailbox limit` trap. Unbounded by default, as in Erlang.
+    #[arg(long, value_name = "N")]
+    max_mailbox: Option<usize>,
     /// Serve the metrics guests record (`lunatic::metrics`) for Prometheus at
     /// http://ADDR/metrics, e.g. `--metrics 127.0.0.1:9927`.
     #[arg(long, value_name = "ADDR")]
@@ -59,6 +63,7 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
 async fn run(args: RunArgs) -> anyhow::Result<i32> {
     let config = RuntimeConfig {
         max_processes: args.max_processes,
+        max_mailbox: args.max_mailbox,
         stdio: Stdio {
             inherit_stdin: true,
             ..Stdio::default()

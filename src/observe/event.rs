@@ -72,6 +72,14 @@ pub enum EventKind {
         /// The most restarts the window allows.
         max_restarts: u32,
     },
+    /// A limit stopped something: a spawn refused at the node's process limit (`pid` is the
+    /// spawner, or 0 for the host), or a process ended by its memory, fuel or mailbox limit.
+    LimitHit {
+        /// Which limit.
+        limit: Limit,
+        /// Its value (processes, bytes, fuel or messages).
+        value: u64,
+    },
     /// A supervisor gave up: it stops its children and exits.
     GaveUp {
         /// Why.
@@ -104,5 +112,29 @@ impl EventSink {
 
     pub(crate) fn dropped(&self) -> u64 {
         self.dropped.load(Relaxed)
+    }
+}
+
+/// The limits a node enforces (see [`EventKind::LimitHit`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Limit {
+    /// The most processes alive at once (`RuntimeConfig::max_processes`).
+    Processes,
+    /// A process's linear memory (`ProcessConfig::max_memory`).
+    Memory,
+    /// A process's fuel (`ProcessConfig::max_fuel`).
+    Fuel,
+    /// Messages queued for one process (`RuntimeConfig::max_mailbox`).
+    Mailbox,
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Limit::Processes => "process limit",
+            Limit::Memory => "memory limit",
+            Limit::Fuel => "fuel limit",
+            Limit::Mailbox => "mailbox limit",
+        })
     }
 }

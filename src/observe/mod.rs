@@ -9,6 +9,6 @@ mod stats;
 
 pub(crate) use aggregator::start_aggregator;
 pub(crate) use event::EventSink;
-pub use event::{Event, EventKind};
+pub use event::{Event, EventKind, Limit};
 pub use snapshot::{Delta, Observer, ProcessRow, Snapshot, Totals, Update};
 pub use stats::{HostCall, StatsSlot, Status};

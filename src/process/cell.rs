@@ -55,6 +55,10 @@ pub(crate) struct ProcessCell {
     pub registered: AtomicBool,
     /// Set by the one `finish` that runs for this process.
     pub finished: AtomicBool,
+    /// The node's bound on its queue (wasm processes only).
+    pub max_mailbox: Option<usize>,
+    /// Set once a delivery overflowed the bound (the process is ending).
+    overflowed: AtomicBool,
     /// Its runtime, for kills that end a parked process at once.
     pub rt: std::sync::Weak<crate::runtime::RuntimeInner>,
     pub spawned_us: u64,
@@ -97,6 +101,8 @@ impl ProcessCell {
             die_when_link_dies: AtomicBool::new(true),
             registered: AtomicBool::new(false),
             finished: AtomicBool::new(false),
+            max_mailbox: None,
+            overflowed: AtomicBool::new(false),
             rt: std::sync::Weak::new(),
             spawned_us,
             env,
@@ -124,6 +130,17 @@ impl ProcessCell {
     /// Delivers a message to this process's mailbox.
     pub(crate) fn deliver(&self, message: Message) {
         self.stats.count_in();
+        if let Some(max) = self.max_mailbox
+            && self.mailbox.len() >= max
+        {
+            // The process ends at once; what it was sent from here on is moot.
+            if !self.overflowed.swap(true, Ordering::Relaxed) {
+                let message = format!("more than {max} messages queued (the node's mailbox limit)");
+                let trap = crate::exit::Trap::new(crate::exit::TrapKind::MailboxLimit, message);
+                self.signal(Signal::Exit(ExitReason::Trap(trap)));
+            }
+            return;
+        }
         self.mailbox.push(message);
     }
 

@@ -25,7 +25,7 @@ pub struct HostProcess {
 impl RuntimeInner {
     pub(crate) fn spawn_host(self: &Arc<Self>, name: &str) -> Result<HostProcess, Error> {
         if self.processes.len() >= self.config.max_processes {
-            return Err(Error::ProcessLimit(self.config.max_processes));
+            return Err(self.process_limit_hit(None));
         }
         let pid = Pid(self
             .next_pid

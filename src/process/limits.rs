@@ -3,6 +3,9 @@
 use std::sync::Arc;
 
 use super::ProcessCell;
+use crate::ExitReason;
+use crate::exit::TrapKind;
+use crate::observe::{EventKind, Limit};
 
 /// The process tried to grow its memory past its limit. This traps the process.
 #[derive(Debug, thiserror::Error)]
@@ -55,3 +58,33 @@ impl wasmtime::ResourceLimiter for Limiter {
 #[derive(Debug, thiserror::Error)]
 #[error("killed itself")]
 pub struct KilledItself;
+
+impl crate::runtime::RuntimeInner {
+    /// A spawn refused at the node's process limit: the event, and the error to return.
+    pub(crate) fn process_limit_hit(&self, spawner: Option<crate::Pid>) -> crate::Error {
+        let max = self.config.max_processes;
+        self.emit(
+            spawner.unwrap_or(crate::Pid(0)),
+            EventKind::LimitHit {
+                limit: Limit::Processes,
+                value: max as u64,
+            },
+        );
+        crate::Error::ProcessLimit(max)
+    }
+
+    /// The limit event of a process that a limit ended, if one did.
+    pub(crate) fn limit_hit_at_exit(&self, cell: &ProcessCell, reason: &ExitReason) {
+        let ExitReason::Trap(trap) = reason else {
+            return;
+        };
+        let (limit, value) = match trap.kind {
+            TrapKind::OutOfFuel => (Limit::Fuel, cell.config.fuel_limit()),
+            TrapKind::MemoryLimit => (Limit::Memory, cell.config.max_memory),
+            TrapKind::MailboxLimit => (Limit::Mailbox, cell.max_mailbox.map(|m| m as u64)),
+            _ => return,
+        };
+        let value = value.unwrap_or(0);
+        self.emit(cell.pid, EventKind::LimitHit { limit, value });
+    }
+}

@@ -108,7 +108,7 @@ impl RuntimeInner {
             });
         }
         if self.processes.len() >= self.config.max_processes {
-            return Err(Error::ProcessLimit(self.config.max_processes));
+            return Err(self.process_limit_hit(req.parent));
         }
         let pid = Pid(self.next_pid.fetch_add(1, Ordering::Relaxed));
         let parent = req.parent.and_then(|p| self.cell(p));
@@ -125,7 +125,9 @@ impl RuntimeInner {
             env,
             self.now_us(),
         );
-        Arc::get_mut(&mut cell).expect("not shared yet").rt = Arc::downgrade(self);
+        let own = Arc::get_mut(&mut cell).expect("not shared yet");
+        own.rt = Arc::downgrade(self);
+        own.max_mailbox = self.config.max_mailbox;
         let parent = parent.filter(|p| p.module.is_some());
         if parent.is_some() {
             let key = format!("{}:{}{:?}", req.module.id(), req.function, req.params);

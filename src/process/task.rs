@@ -230,6 +230,7 @@ impl RuntimeInner {
                 other.relations().monitored_by.remove(&cell.pid);
             }
         }
+        self.limit_hit_at_exit(cell, &reason);
         self.emit(
             cell.pid,
             EventKind::Exited {

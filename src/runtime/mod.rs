@@ -60,6 +60,10 @@ pub struct RuntimeConfig {
     /// Without it guests run a little faster (see the book's performance page), fuel reads
     /// as 0 and a process with a fuel limit fails to spawn.
     pub count_fuel: bool,
+    /// The most messages queued for one wasm process; a delivery beyond it ends the process
+    /// with a `mailbox limit` trap (Erlang's `max_heap_size` does the same to a process whose
+    /// queue outgrows it). `None` (the default) is unbounded, as in Erlang.
+    pub max_mailbox: Option<usize>,
 }
 
 impl Default for RuntimeConfig {
@@ -71,6 +75,7 @@ impl Default for RuntimeConfig {
             observe_interval: Duration::from_millis(250),
             time_slice: Duration::from_millis(1),
             count_fuel: true,
+            max_mailbox: None,
         }
     }
 }

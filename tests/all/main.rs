@@ -2,6 +2,7 @@
 
 mod abi;
 mod app;
+mod floods;
 mod host;
 mod hostile;
 mod limits;

@@ -20,13 +20,18 @@ impl Node {
     }
 
     pub fn with_capacity(max_processes: usize) -> Self {
+        Self::configured(|c| c.max_processes = max_processes)
+    }
+
+    /// A node whose runtime settings `f` adjusts.
+    pub fn configured(f: impl FnOnce(&mut RuntimeConfig)) -> Self {
         let (stdio, stdout, stderr) = Stdio::captured();
-        let config = RuntimeConfig {
-            max_processes,
+        let mut config = RuntimeConfig {
             stdio,
             observe_interval: Duration::from_millis(20),
             ..RuntimeConfig::default()
         };
+        f(&mut config);
         Node {
             rt: Runtime::new(config).expect("runtime"),
             stdout,
