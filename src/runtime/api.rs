@@ -68,17 +68,16 @@ impl Runtime {
         Ok(Runtime { inner })
     }
 
-    /// Compiles a module from wasm bytes or WAT text and keeps it under `name`.
+    /// Compiles a module from wasm bytes or WAT text and keeps it under `name`, in place of
+    /// any module loaded under that name before (processes running that one keep it).
     ///
     /// # Errors
     /// When the module is invalid or imports something grain does not provide.
     pub fn load(&self, name: &str, bytes: &[u8]) -> Result<Module, Error> {
         let module = self.inner.compile(name, bytes)?;
-        self.inner
-            .modules
-            .lock()
-            .expect("modules lock")
-            .push(module.clone());
+        let mut modules = self.inner.modules.lock().expect("modules lock");
+        modules.retain(|m| m.name() != name);
+        modules.push(module.clone());
         Ok(module)
     }
 

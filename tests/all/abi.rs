@@ -118,3 +118,25 @@ async fn an_invalid_module_is_a_clear_error() {
     let err = node.rt.load("bad", b"\0asm\x01\0\0\0\x05").unwrap_err();
     assert!(matches!(err, grain::Error::InvalidModule { .. }), "{err}");
 }
+
+#[tokio::test]
+async fn loading_under_a_name_again_replaces_the_module() {
+    let node = Node::new();
+    let body = r#"(func (export "main"))"#;
+    for _ in 0..3 {
+        node.rt
+            .load("same", crate::support::wat(body).as_bytes())
+            .unwrap();
+    }
+    node.rt
+        .load("other", crate::support::wat(body).as_bytes())
+        .unwrap();
+    let mut names: Vec<String> = node
+        .rt
+        .modules()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["other", "same"]);
+}
