@@ -180,3 +180,20 @@ fn a_lunatic_rs_supervisors_restarts_are_restart_events() {
         rt.shutdown();
     });
 }
+
+#[test]
+fn a_hostile_rust_guest_is_contained_by_its_limits() {
+    for (extra, says) in [
+        (
+            &["--max-memory", "16777216", "--", "bomb"][..],
+            "memory limit",
+        ),
+        (&["--max-fuel", "1000", "--", "spin"][..], "out of fuel"),
+        (&["--", "recurse"][..], "stack overflow"),
+    ] {
+        let out = run_guest("hostile", extra);
+        assert_eq!(out.status, 101, "{extra:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{extra:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked at"), "{}", out.stderr);
+    }
+}
