@@ -9,9 +9,8 @@ mod workloads;
 
 use std::time::{Duration, Instant};
 
-use grain::observe::Status;
 use grain::{ProcessConfig, Runtime, RuntimeConfig};
-use workloads::{mappings, proc_status, resident_bytes};
+use workloads::{kill_all, mappings, proc_status, resident_bytes, spawn_parked};
 
 /// The smallest parked process: one page of memory it never writes, one `receive`.
 const PARKED: &str = r#"(module
@@ -33,20 +32,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tokio::time::sleep(Duration::from_millis(50)).await;
     let (rss0, maps0) = (resident_bytes(), mappings());
     let start = Instant::now();
-    let mut processes = Vec::with_capacity(n);
-    for i in 0..n {
-        match rt.spawn(&module, "parked", &[], ProcessConfig::default()) {
-            Ok(p) => processes.push(p),
-            Err(e) => {
-                println!("spawn {i} failed: {e}");
-                break;
-            }
-        }
-    }
-    for p in &processes {
-        while p.stats().status() != Status::Waiting {
-            tokio::task::yield_now().await;
-        }
+    let (processes, refused) = spawn_parked(&rt, &module, "parked", n).await;
+    if let Some(e) = refused {
+        println!("spawn {} failed: {e}", processes.len());
     }
     let elapsed = start.elapsed();
     let count = processes.len().max(1);
@@ -65,12 +53,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("page tables: {tables} B/process");
     println!("address space: {} GiB", proc_status("VmSize:") >> 20);
     let start = Instant::now();
-    for p in &processes {
-        p.kill();
-    }
-    for p in &processes {
-        p.wait().await;
-    }
+    kill_all(&processes).await;
     let per_kill = start.elapsed().as_secs_f64() * 1e6 / count as f64;
     println!("kill all: {per_kill:.2} µs/process");
     Ok(())

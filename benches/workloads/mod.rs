@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use grain::observe::Status;
-use grain::{Capture, Module, Param, ProcessConfig, Runtime, RuntimeConfig, Stdio};
+use grain::{Capture, Module, Param, Process, ProcessConfig, Runtime, RuntimeConfig, Stdio};
 
 /// The workloads' WAT source.
 pub const WAT: &str = include_str!("workloads.wat");
@@ -49,10 +49,7 @@ impl Bench {
         let reason = process.wait().await;
         assert!(!reason.is_failure(), "workload {name} failed: {reason}");
         // Whatever the workload left behind (parked children) goes before the next run.
-        for p in self.rt.processes() {
-            p.kill();
-            p.wait().await;
-        }
+        kill_all(&self.rt.processes()).await;
         let text = self.stdout.text();
         let last = text.lines().last().expect("the workload printed its time");
         Duration::from_nanos(last.trim().parse().expect("a number of nanoseconds"))
@@ -75,27 +72,50 @@ impl Bench {
     pub async fn parked(&self, n: usize) -> (Duration, u64) {
         let rss0 = resident_bytes();
         let start = Instant::now();
-        let mut processes = Vec::with_capacity(n);
-        for _ in 0..n {
-            let p = self
-                .rt
-                .spawn(&self.module, "parked", &[], ProcessConfig::default());
-            processes.push(p.expect("spawn a parked process"));
-        }
-        for p in &processes {
-            while p.stats().status() != Status::Waiting {
-                tokio::task::yield_now().await;
-            }
-        }
+        let (processes, refused) = spawn_parked(&self.rt, &self.module, "parked", n).await;
+        assert!(refused.is_none(), "spawn a parked process: {refused:?}");
         let per = start.elapsed() / n.max(1) as u32;
         let bytes = resident_bytes().saturating_sub(rss0) / n.max(1) as u64;
-        for p in &processes {
-            p.kill();
-        }
-        for p in &processes {
-            p.wait().await;
-        }
+        kill_all(&processes).await;
         (per, bytes)
+    }
+}
+
+/// Spawns up to `n` processes running `export` of `module` (which must park in a receive)
+/// and waits until each is parked. Stops at the first refused spawn and returns its error
+/// with the processes spawned before it.
+pub async fn spawn_parked(
+    rt: &Runtime,
+    module: &Module,
+    export: &str,
+    n: usize,
+) -> (Vec<Process>, Option<grain::Error>) {
+    let mut processes = Vec::with_capacity(n);
+    let mut refused = None;
+    for _ in 0..n {
+        match rt.spawn(module, export, &[], ProcessConfig::default()) {
+            Ok(p) => processes.push(p),
+            Err(e) => {
+                refused = Some(e);
+                break;
+            }
+        }
+    }
+    for p in &processes {
+        while p.stats().status() != Status::Waiting {
+            tokio::task::yield_now().await;
+        }
+    }
+    (processes, refused)
+}
+
+/// Kills `processes` and waits until each has ended.
+pub async fn kill_all(processes: &[Process]) {
+    for p in processes {
+        p.kill();
+    }
+    for p in processes {
+        p.wait().await;
     }
 }
 

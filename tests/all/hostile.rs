@@ -33,7 +33,7 @@ struct Outcomes {
 async fn every_host_function_survives_hostile_arguments() {
     let node = Node::with_capacity(512);
     let mut running = Vec::new();
-    for (module, name, params, results) in crate::abi::abi() {
+    for (module, name, params, results) in crate::abi_table::abi() {
         let args: String = params.iter().map(|t| hostile(t)).collect();
         let drops = "(drop)".repeat(results.len());
         let body = format!(

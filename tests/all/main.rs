@@ -1,6 +1,7 @@
 //! Integration tests of the runtime: real wasm modules in real processes.
 
 mod abi;
+mod abi_table;
 mod app;
 mod floods;
 mod host;

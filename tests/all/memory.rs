@@ -4,14 +4,7 @@
 
 use grain::{ExitReason, TrapKind};
 
-use crate::support::Node;
-
-fn trap_kind(reason: &ExitReason) -> Option<TrapKind> {
-    match reason {
-        ExitReason::Trap(trap) => Some(trap.kind),
-        _ => None,
-    }
-}
+use crate::support::{Node, trap_kind};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_keeps_its_bytes_as_it_grows_out_of_its_slot_and_beyond() {

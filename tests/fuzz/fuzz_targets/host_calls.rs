@@ -6,33 +6,15 @@
 use libfuzzer_sys::arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 
-/// (namespace, name, params, results) of the host functions, from the ABI table.
-fn abi() -> &'static [(String, String, Vec<String>, Vec<String>)] {
-    static ABI: std::sync::OnceLock<Vec<(String, String, Vec<String>, Vec<String>)>> =
-        std::sync::OnceLock::new();
-    ABI.get_or_init(|| {
-        include_str!("../../all/lunatic-abi.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
-            .map(|line| {
-                let cols: Vec<&str> = line.split('\t').collect();
-                let (params, results) = cols[2].split_once(" -> ").unwrap_or((cols[2], ""));
-                let types = |s: &str| -> Vec<String> {
-                    s.trim_matches(|c| c == '(' || c == ')')
-                        .split(", ")
-                        .filter(|p| !p.is_empty())
-                        .map(|p| p.split_whitespace().next().unwrap_or("i32").to_owned())
-                        .collect()
-                };
-                (
-                    cols[0].to_owned(),
-                    cols[1].to_owned(),
-                    types(params),
-                    types(results),
-                )
-            })
-            .collect()
-    })
+#[path = "../../all/abi_table.rs"]
+mod abi_table;
+
+/// (namespace, name, params, results) of the host functions, parsed once.
+type Table = Vec<(String, String, Vec<&'static str>, Vec<&'static str>)>;
+
+fn abi() -> &'static Table {
+    static ABI: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    ABI.get_or_init(abi_table::abi)
 }
 
 #[derive(Debug, Arbitrary)]
@@ -55,7 +37,7 @@ fuzz_target!(|calls: Vec<Call>| {
         let args: String = params
             .iter()
             .zip(call.args)
-            .map(|(t, a)| match t.as_str() {
+            .map(|(t, a)| match *t {
                 "i64" => format!("(i64.const {})", a as i64),
                 "f64" => format!("(f64.const {})", a as f64),
                 _ => format!("(i32.const {})", a as u32 as i32),
