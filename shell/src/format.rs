@@ -73,7 +73,7 @@ pub fn bytes(bytes: &[u8]) -> String {
 }
 
 /// Renders a message body.
-pub type Render<'a> = &'a dyn Fn(&[u8]) -> String;
+pub type Render<'a> = &'a (dyn Fn(&[u8]) -> String + Send + Sync);
 
 /// A message, one line; `decode` renders data bodies when given.
 pub fn message(m: &Message, decode: Option<Render<'_>>) -> String {

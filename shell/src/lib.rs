@@ -8,11 +8,14 @@
 //! shows and the tests run. The REPL ([`repl`]) and the scripted mode ([`script`]) drive
 //! the same evaluator.
 
+pub mod attach;
 pub mod commands;
+pub mod control;
 mod decode;
 mod encode;
 mod format;
 pub mod init;
+pub mod observer;
 pub mod repl;
 pub mod script;
 mod shell;

@@ -1,5 +1,7 @@
 //! `grain`: run wasm programs as grain processes, the interactive shell, the observer.
 
+mod control_args;
+mod observe;
 mod run;
 mod test_mode;
 
@@ -21,8 +23,8 @@ enum Command {
     Run(run::RunArgs),
     /// The interactive shell over a live runtime.
     Shell(ShellArgs),
-    /// The live observer (not built yet).
-    Observe,
+    /// The live observer: a fresh node, a program, an attached node or a recording.
+    Observe(observe::ObserveArgs),
     /// Make a lunatic-rs project use grain: writes .cargo/config.toml (target and runner).
     Init {
         /// The project's directory.
@@ -43,24 +45,25 @@ struct ShellArgs {
     /// Print every result as JSON.
     #[arg(long)]
     json: bool,
-    /// Attach to a running node's control socket (not available yet).
-    #[arg(long, value_name = "SOCKET")]
+    /// Evaluate every line on a running node, through its control socket (a path or
+    /// tcp://HOST:PORT).
+    #[arg(long, value_name = "ADDR")]
     attach: Option<String>,
+    /// The node's token (TCP); GRAIN_CONTROL_TOKEN works too.
+    #[arg(long, requires = "attach")]
+    token: Option<String>,
+    #[command(flatten)]
+    control: control_args::ControlArgs,
 }
 
 fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
     use std::io::{IsTerminal, Read};
-    if let Some(socket) = args.attach {
-        anyhow::bail!("cannot attach to {socket}: control sockets are not available yet");
-    }
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let mut shell = tokio.block_on(async { grain_shell::Shell::new() })?;
-    shell.json = args.json;
-    let script = match args.script {
+    let script = match &args.script {
         Some(path) => Some(
-            std::fs::read_to_string(&path)
+            std::fs::read_to_string(path)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?,
         ),
         None if !std::io::stdin().is_terminal() => {
@@ -70,6 +73,12 @@ fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
+    if let Some(attach) = &args.attach {
+        return observe::attach_shell(attach, args.token.clone(), script);
+    }
+    let mut shell = tokio.block_on(async { grain_shell::Shell::new() })?;
+    shell.json = args.json;
+    let _server = tokio.block_on(args.control.start(&shell.rt))?;
     match script {
         Some(text) => {
             let (transcript, failures) =
@@ -93,7 +102,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::main(args),
         Command::Shell(args) => shell_main(args),
-        Command::Observe => Err(anyhow::anyhow!("`grain observe` is not available yet")),
+        Command::Observe(args) => observe::main(args),
         Command::Init { dir, force } => grain_shell::init::init(&dir, force).map_err(Into::into).map(|path| {
             println!("wrote {}: `cargo run` and `cargo test` now build for wasm32-wasip1 and run on grain", path.display());
             println!("(the target must be installed: rustup target add wasm32-wasip1)");

@@ -33,6 +33,8 @@ pub struct RunArgs {
     /// http://ADDR/metrics, e.g. `--metrics 127.0.0.1:9927`.
     #[arg(long, value_name = "ADDR")]
     metrics: Option<std::net::SocketAddr>,
+    #[command(flatten)]
+    control: crate::control_args::ControlArgs,
     /// The program: a .wasm or .wat file, or an application file (.toml) naming modules,
     /// supervisors and children.
     module: PathBuf,
@@ -97,6 +99,8 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         return crate::test_mode::run(&rt, &module, &args.args, process_config).await;
     }
     let root = rt.spawn(&module, "_start", &[], process_config)?;
+    // The socket opens once the program runs: its root is the node's first process.
+    let _control = args.control.start(&rt).await?;
     let reason = root.wait().await;
     match &reason {
         ExitReason::Normal | ExitReason::Exit { .. } => {}
@@ -111,6 +115,7 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
 async fn run_app(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
     let app = grain::supervisor::App::load(rt, &args.module)?;
     let sup = rt.start_supervisor(app.spec, app.name.as_deref())?;
+    let _control = args.control.start(rt).await?;
     let reason = tokio::select! {
         reason = sup.wait() => reason,
         _ = tokio::signal::ctrl_c() => {

@@ -178,6 +178,7 @@ pub(crate) fn row(rt: &RuntimeInner, cell: &ProcessCell) -> ProcessRow {
         messages_in: stats.messages_in(),
         messages_out: stats.messages_out(),
         host_call: stats.host_call(),
+        restarts: stats.restarts(),
         links,
         spawned_us: cell.spawned_us,
     }

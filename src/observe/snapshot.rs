@@ -37,6 +37,8 @@ pub struct ProcessRow {
     pub messages_out: u64,
     /// The blocking host call it is parked in, and since when (µs).
     pub host_call: Option<(HostCall, u64)>,
+    /// Restarts: made by this supervisor, or of this child's slot before this incarnation.
+    pub restarts: u32,
     /// Its links.
     pub links: Vec<Pid>,
     /// When it was spawned (µs since the runtime started).

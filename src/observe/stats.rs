@@ -1,7 +1,7 @@
 //! Per-process stats slots: atomics written by the process at yield points, host calls,
 //! memory growth and exit, read by the aggregator. No observer ever touches a live `Store`.
 
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64, Ordering::Relaxed};
 
 use serde::{Deserialize, Serialize};
 
@@ -65,6 +65,7 @@ pub struct StatsSlot {
     host_call: AtomicU8,
     host_call_since_us: AtomicU64,
     slices: AtomicU64,
+    restarts: AtomicU32,
 }
 
 impl StatsSlot {
@@ -128,6 +129,20 @@ impl StatsSlot {
     /// How many times the process has yielded the scheduler (time slices and parks).
     pub fn slices(&self) -> u64 {
         self.slices.load(Relaxed)
+    }
+
+    /// Restarts: for a supervisor (or a guest acting as one), the restarts it made; for a
+    /// restarted child, the restarts of its child slot before this incarnation.
+    pub fn restarts(&self) -> u32 {
+        self.restarts.load(Relaxed)
+    }
+
+    pub(crate) fn set_restarts(&self, n: u32) {
+        self.restarts.store(n, Relaxed);
+    }
+
+    pub(crate) fn count_restart(&self) {
+        self.restarts.fetch_add(1, Relaxed);
     }
 
     pub(crate) fn count_slice(&self) {

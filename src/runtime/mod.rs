@@ -109,6 +109,14 @@ impl RuntimeInner {
     }
 
     pub(crate) fn emit(&self, pid: Pid, kind: EventKind) {
+        if let EventKind::Restarted { new, restarts, .. } = &kind {
+            if let Some(child) = self.processes.get(new) {
+                child.stats.set_restarts(*restarts);
+            }
+            if let Some(parent) = self.processes.get(&pid) {
+                parent.stats.count_restart();
+            }
+        }
         self.events.emit(Event {
             at_us: self.now_us(),
             pid,

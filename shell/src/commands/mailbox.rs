@@ -17,7 +17,7 @@ pub const HELP: Help = Help {
 };
 
 /// Renders a message body.
-pub type Decoder = Box<dyn Fn(&[u8]) -> String>;
+pub type Decoder = Box<dyn Fn(&[u8]) -> String + Send + Sync>;
 
 /// `--decode=TYPE` as a function from a body to its rendering.
 pub fn decoder(args: &mut Args<'_>) -> Result<Option<Decoder>, ShellError> {

@@ -7,6 +7,9 @@
 //! A `$ grain shell` session's input is its lines after the `grain> ` (and `....> `)
 //! prompts, and its output is the whole transcript. Paths to Rust guests
 //! (`examples/guests/target/wasm32-wasip1/release/NAME.wasm`) are built before they run.
+//! A command ending in ` &` starts a node in the background (it must open a control socket;
+//! its output is the line saying where); it runs until the book's sessions end. A
+//! `$ grain shell --attach ADDR` session is a shell session on that node.
 
 use std::path::{Path, PathBuf};
 
@@ -95,8 +98,8 @@ fn line_matches(expected: &str, actual: &str) -> bool {
     rest.is_empty()
 }
 
-fn run(session: &Session) -> Result<(), String> {
-    let words: Vec<&str> = session.command.split_whitespace().collect();
+fn run(session: &Session, nodes: &mut Vec<support::Node>) -> Result<(), String> {
+    let mut words: Vec<&str> = session.command.split_whitespace().collect();
     if words.first() != Some(&"grain") {
         return Err("a console session may only run `grain`".into());
     }
@@ -108,8 +111,17 @@ fn run(session: &Session) -> Result<(), String> {
             support::guest(name);
         }
     }
-    if words[1..] == ["shell"] {
-        return shell_session(session);
+    if words.last() == Some(&"&") {
+        words.pop();
+        let node = support::Node::spawn(&words[1..]);
+        let said = format!("grain: control socket {}", node.addr);
+        nodes.push(node);
+        return compare(&session.expected, &[said]);
+    }
+    match &words[1..] {
+        ["shell"] => return shell_session(session, &["shell"]),
+        ["shell", "--attach", addr] => return shell_session(session, &["shell", "--attach", addr]),
+        _ => {}
     }
     let out = support::run(&words[1..]);
     let mut actual: Vec<String> = out
@@ -125,7 +137,7 @@ fn run(session: &Session) -> Result<(), String> {
 }
 
 /// A `grain shell` session: its prompts' lines are the input, the transcript the output.
-fn shell_session(session: &Session) -> Result<(), String> {
+fn shell_session(session: &Session, args: &[&str]) -> Result<(), String> {
     let input: String = session
         .expected
         .iter()
@@ -138,7 +150,7 @@ fn shell_session(session: &Session) -> Result<(), String> {
     if input.contains("examples/guests/") {
         support::guest("inbox");
     }
-    let out = support::run_with_input(&["shell"], &input);
+    let out = support::run_with_input(args, &input);
     let actual: Vec<String> = out.stdout.lines().map(str::to_owned).collect();
     compare(&session.expected, &actual)
 }
@@ -164,10 +176,11 @@ fn compare(expected: &[String], actual: &[String]) -> Result<(), String> {
 fn every_session_in_the_book_runs_as_printed() {
     let sessions = sessions();
     assert!(!sessions.is_empty(), "the book has sessions");
+    let mut nodes = Vec::new();
     let failures: Vec<String> = sessions
         .iter()
         .filter_map(|s| {
-            run(s)
+            run(s, &mut nodes)
                 .err()
                 .map(|e| format!("{}:{}: $ {}\n{e}", s.file.display(), s.line, s.command))
         })

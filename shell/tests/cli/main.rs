@@ -2,11 +2,14 @@
 
 mod book;
 mod commands;
+mod control;
 mod guests;
 mod lunatic_suite;
 mod network;
+mod observer;
 mod run;
 mod sessions;
 mod support;
 mod terminal;
 mod test_mode;
+mod tmux;

@@ -159,3 +159,102 @@ pub fn guest_tests() -> PathBuf {
     *built = Some(path.clone());
     path
 }
+
+/// A node running in the background (`grain run ... --control ADDR`), killed on drop.
+pub struct Node {
+    child: std::process::Child,
+    /// Where its control socket listens (`tcp://` with the real port).
+    pub addr: String,
+    /// Its token (TCP only).
+    pub token: Option<String>,
+}
+
+impl Node {
+    /// Starts `grain run <program> --control <addr> <extra...>` and waits for its socket.
+    pub fn start(program: &str, addr: &str, extra: &[&str]) -> Node {
+        let mut args = vec!["run", program, "--control", addr];
+        args.extend_from_slice(extra);
+        Node::spawn(&args)
+    }
+
+    /// Starts `grain args...` (a command with `--control`) and waits for its socket.
+    pub fn spawn(args: &[&str]) -> Node {
+        use std::io::BufRead;
+        let mut child = grain()
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("grain starts");
+        let mut line = String::new();
+        let stderr = child.stderr.take().expect("piped");
+        std::io::BufReader::new(stderr)
+            .read_line(&mut line)
+            .expect("grain says where it listens");
+        // "grain: control socket ADDR [token TOKEN]"
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert!(
+            line.starts_with("grain: control socket") && words.len() >= 4,
+            "unexpected: {line:?}"
+        );
+        Node {
+            child,
+            addr: words[3].to_owned(),
+            token: (words.len() == 6).then(|| words[5].to_owned()),
+        }
+    }
+}
+
+impl Node {
+    /// Waits until `ps` on the node shows `what` (the program starts after the socket).
+    pub fn wait_for(&self, what: &str) {
+        let endpoint: grain_shell::control::Endpoint = self.addr.parse().expect("address");
+        let mut client = grain_shell::control::Client::connect(&endpoint, self.token.clone())
+            .expect("the node accepts");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !client.eval("ps").expect("ps").0.contains(what) {
+            assert!(Instant::now() < deadline, "the node never showed {what:?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh directory under the system's temporary directory.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("grain-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Are the tests running as root (so they can act as another user)?
+pub fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// Runs `f` on a thread whose user is `uid` (the rest of the test process stays root).
+#[allow(
+    unsafe_code,
+    reason = "setresuid on one thread only, through the raw syscall"
+)]
+pub fn as_user<T: Send>(uid: u32, f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            // SAFETY: a plain syscall changing this thread's credentials; no memory involved.
+            let r = unsafe { libc::syscall(libc::SYS_setresuid, uid, uid, uid) };
+            assert_eq!(r, 0, "setresuid");
+            f()
+        })
+        .join()
+        .expect("the thread ran")
+    })
+}

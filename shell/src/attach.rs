@@ -1,0 +1,95 @@
+//! `grain shell --attach`: a shell session on another node, as Erlang's remote shell. Every
+//! line is evaluated there, in a session of its own; the transcript looks like a local one.
+
+use grain_grammar::parse_line;
+
+use crate::control::Client;
+use crate::script::{MORE, PROMPT};
+
+/// Runs the lines of `text` on the node; returns the transcript and how many lines failed.
+/// A lost connection ends the transcript with the error, counted as a failure.
+pub fn script(client: &mut Client, text: &str) -> (String, usize) {
+    let mut out = String::new();
+    let mut failures = 0;
+    let mut pending = String::new();
+    for line in text.lines() {
+        out.push_str(if pending.is_empty() { PROMPT } else { MORE });
+        out.push_str(line);
+        out.push('\n');
+        if !pending.is_empty() {
+            pending.push('\n');
+        }
+        pending.push_str(line);
+        if parse_line(&pending).is_err_and(|e| e.incomplete) {
+            continue;
+        }
+        let (text, ok, quit) = match client.eval(&std::mem::take(&mut pending)) {
+            Ok(reply) => reply,
+            Err(e) => {
+                out.push_str(&format!("error: {e}\n"));
+                return (out, failures + 1);
+            }
+        };
+        if !ok {
+            failures += 1;
+        }
+        out.push_str(&text);
+        if !text.is_empty() && !text.ends_with('\n') {
+            out.push('\n');
+        }
+        if quit {
+            break;
+        }
+    }
+    (out, failures)
+}
+
+/// The interactive loop: a prompt naming the node, history in memory.
+///
+/// # Errors
+/// When the terminal or the connection fails.
+pub fn repl(client: &mut Client) -> Result<(), String> {
+    let mut editor = rustyline::DefaultEditor::new().map_err(|e| e.to_string())?;
+    let prompt = format!("grain@{}> ", client.node);
+    println!(
+        "attached to {} ({}); `quit` or Ctrl-D detaches, the node keeps running",
+        client.node,
+        if client.changes {
+            "full access"
+        } else {
+            "look only"
+        }
+    );
+    let mut pending = String::new();
+    loop {
+        let shown = if pending.is_empty() {
+            prompt.as_str()
+        } else {
+            MORE
+        };
+        let line = match editor.readline(shown) {
+            Ok(line) => line,
+            Err(rustyline::error::ReadlineError::Interrupted) => {
+                pending.clear();
+                continue;
+            }
+            Err(_) => return Ok(()),
+        };
+        if !pending.is_empty() {
+            pending.push('\n');
+        }
+        pending.push_str(&line);
+        if parse_line(&pending).is_err_and(|e| e.incomplete) {
+            continue;
+        }
+        let input = std::mem::take(&mut pending);
+        let _ = editor.add_history_entry(input.as_str());
+        let (text, _, quit) = client.eval(&input).map_err(|e| e.to_string())?;
+        if !text.is_empty() {
+            println!("{}", text.trim_end_matches('\n'));
+        }
+        if quit {
+            return Ok(());
+        }
+    }
+}

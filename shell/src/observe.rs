@@ -1,0 +1,96 @@
+//! `grain observe`: the live observer on a fresh node, a program, an attached node or a
+//! recording.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use grain_shell::Shell;
+use grain_shell::control::Client;
+use grain_shell::observer::{LocalNode, RemoteNode, replay, watch};
+
+use crate::control_args::{ControlArgs, attach_target};
+
+/// Arguments of `grain observe`.
+#[derive(clap::Args)]
+pub struct ObserveArgs {
+    /// A program to run and watch (.wasm or .wat); without one, a fresh node whose shell
+    /// opens when the observer closes.
+    program: Option<PathBuf>,
+    /// Watch a running node through its control socket (a path or tcp://HOST:PORT).
+    #[arg(long, value_name = "ADDR", conflicts_with_all = ["program", "replay"])]
+    attach: Option<String>,
+    /// The node's token (TCP); GRAIN_CONTROL_TOKEN works too.
+    #[arg(long, requires = "attach")]
+    token: Option<String>,
+    /// Write every update to this file, for --replay.
+    #[arg(long, value_name = "FILE", conflicts_with = "replay")]
+    record: Option<PathBuf>,
+    /// Play a recording back (pause and scrub work as live).
+    #[arg(long, value_name = "FILE", conflicts_with = "program")]
+    replay: Option<PathBuf>,
+    #[command(flatten)]
+    control: ControlArgs,
+}
+
+pub fn main(args: ObserveArgs) -> anyhow::Result<ExitCode> {
+    if let Some(path) = &args.replay {
+        replay(path).with_context(|| format!("--replay {}", path.display()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let record = args.record.as_deref();
+    if let Some(attach) = &args.attach {
+        let (endpoint, token) = attach_target(attach, args.token.clone())?;
+        let mut node = RemoteNode::attach(&endpoint, token)?;
+        let title = node.name().to_owned();
+        watch(&mut node, &title, record)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let mut shell = tokio.block_on(async { Shell::new() })?;
+    let _server = tokio.block_on(args.control.start(&shell.rt))?;
+    let title = match &args.program {
+        Some(program) => {
+            let line = format!("run {:?}", program.display().to_string());
+            tokio
+                .block_on(shell.eval(&line))
+                .map_err(|e| anyhow::anyhow!("{}", e.render(&line)))?;
+            program.display().to_string()
+        }
+        None => "a fresh node".to_owned(),
+    };
+    tokio.block_on(async {
+        tokio::task::block_in_place(|| {
+            let mut node = LocalNode::new(&mut shell);
+            watch(&mut node, &title, record)
+        })
+    })?;
+    if args.program.is_none() {
+        println!("the observer closed; this is the node's shell (`observe` reopens it)");
+        grain_shell::repl::run(&mut shell, &tokio)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `grain shell --attach`: a shell session on another node.
+pub fn attach_shell(
+    attach: &str,
+    token: Option<String>,
+    script: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let (endpoint, token) = attach_target(attach, token)?;
+    let mut client = Client::connect(&endpoint, token)?;
+    match script {
+        Some(text) => {
+            let (transcript, failures) = grain_shell::attach::script(&mut client, &text);
+            print!("{transcript}");
+            Ok(ExitCode::from(u8::from(failures > 0)))
+        }
+        None => {
+            grain_shell::attach::repl(&mut client).map_err(anyhow::Error::msg)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

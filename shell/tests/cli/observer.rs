@@ -1,0 +1,163 @@
+//! The observer in a real terminal (tmux), attached to a node with a crashing supervised
+//! worker: the restart count rises, `k` kills a process, `q` restores the terminal; the
+//! recording plays back.
+
+use std::time::{Duration, Instant};
+
+use crate::support::{self, Node, temp_dir};
+use crate::tmux::{ensure_tmux, screen, tmux, wait_for};
+
+/// The RST column of the row of `function` (the last number on its line).
+fn restarts(screen: &str, function: &str) -> Option<u64> {
+    let line = screen.lines().find(|l| l.contains(function))?;
+    line.split_whitespace().last()?.parse().ok()
+}
+
+fn keys(session: &str, keys: &[&str]) {
+    let mut args = vec!["send-keys", "-t", session];
+    args.extend_from_slice(keys);
+    tmux(&args);
+}
+
+#[test]
+fn watch_a_live_node_kill_a_process_and_replay_it() {
+    ensure_tmux();
+    let dir = temp_dir("observe");
+    let sock = dir.join("node.sock");
+    let node = Node::start("examples/wat/flaky.wat", sock.to_str().unwrap(), &[]);
+    node.wait_for("flaky.idle");
+    let record = dir.join("session.jsonl");
+    let session = format!("grain-observe-test-{}", std::process::id());
+    // A shell in the terminal runs the observer, then reports the terminal's mode.
+    let command = format!(
+        "{} observe --attach {} --record {}; stty -a | grep -q ' icanon' && echo TERMINAL-RESTORED; sleep 60",
+        env!("CARGO_BIN_EXE_grain"),
+        node.addr,
+        record.display()
+    );
+    let root = support::root();
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-c",
+        root.to_str().unwrap(),
+        &command,
+    ]);
+    let first = wait_for(&session, "flaky._start");
+    assert!(
+        first.contains("LIVE") && first.contains("flaky.idle"),
+        "{first}"
+    );
+
+    // The worker crashes every 300 ms and is started again: the count rises.
+    let before = restarts(&first, "flaky._start").unwrap_or(0);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let now = restarts(&screen(&session), "flaky._start").unwrap_or(0);
+        if now >= before + 2 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "restarts stuck at {now}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // The tree shows the worker under its supervisor.
+    keys(&session, &["t"]);
+    wait_for(&session, "  <0.2>");
+    keys(&session, &["t"]);
+
+    // Filter to the idle process, kill it (confirming), see it leave the table.
+    keys(&session, &["\\", "idle", "Enter"]);
+    wait_for(&session, "filter: idle");
+    keys(&session, &["k"]);
+    wait_for(&session, "Kill <0.2>? y/n");
+    keys(&session, &["y"]);
+    wait_for(&session, "killed <0.2>");
+    keys(&session, &["Escape"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while screen(&session).contains("flaky.idle") {
+        assert!(
+            Instant::now() < deadline,
+            "the killed process stays in the table"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(screen(&session).contains("flaky.worker"));
+
+    // Quit: the terminal is back in its normal mode.
+    keys(&session, &["q"]);
+    let after = wait_for(&session, "TERMINAL-RESTORED");
+    assert!(
+        !after.contains("LIVE"),
+        "the observer's screen is gone:\n{after}"
+    );
+    tmux(&["kill-session", "-t", &session]);
+    drop(node);
+
+    // The recording plays back: the node is gone, the replay shows it.
+    let text = std::fs::read_to_string(&record).unwrap();
+    assert!(
+        text.starts_with("{\"grain_record\":1"),
+        "{}",
+        &text[..80.min(text.len())]
+    );
+    assert!(text.lines().count() > 5, "updates were recorded");
+    let replay = format!(
+        "{} observe --replay {}",
+        env!("CARGO_BIN_EXE_grain"),
+        record.display()
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &replay,
+    ]);
+    let shown = wait_for(&session, "flaky._start");
+    assert!(shown.contains("replay of"), "{shown}");
+    keys(&session, &["k"]);
+    wait_for(&session, "Kill <0.");
+    keys(&session, &["y"]);
+    wait_for(&session, "a replay cannot kill");
+    keys(&session, &["q"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::process::Command::new("tmux")
+        .args(["has-session", "-t", &session])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        assert!(Instant::now() < deadline, "the replay did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn observe_needs_a_terminal_and_says_so() {
+    let out = support::run_with_input(&["shell"], "observe\n");
+    assert!(
+        out.stdout.contains("the observer needs a terminal"),
+        "{}",
+        out.stdout
+    );
+    let dir = temp_dir("replay-bad");
+    let bad = dir.join("bad.jsonl");
+    std::fs::write(&bad, "not json\n").unwrap();
+    let out = support::run(&["observe", "--replay", bad.to_str().unwrap()]);
+    assert_eq!(out.status, 2);
+    assert!(
+        out.stderr.contains("line 1: not a grain recording"),
+        "{}",
+        out.stderr
+    );
+}

@@ -1,0 +1,121 @@
+//! Driving the observer in a real terminal against a node.
+
+use std::io::{self, Stdout};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use grain::Pid;
+use grain::observe::Update;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::record::Recorder;
+use crate::{Action, Model, Msg, update, view};
+
+/// What the observer watches: a local runtime, a node over its control socket, a replay.
+pub trait Node {
+    /// The updates that arrived since the last call, without waiting; `None` once the
+    /// stream has ended.
+    fn poll(&mut self) -> Option<Vec<Update>>;
+    /// Kills a process; returns what to tell the user.
+    fn kill(&mut self, pid: Pid) -> String;
+    /// What the node says about a process (the shell's `info`).
+    fn info(&mut self, pid: Pid) -> String;
+}
+
+/// Raw mode and the alternate screen, undone on drop (also when unwinding from a panic).
+struct Screen {
+    terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl Screen {
+    fn enter() -> io::Result<Self> {
+        enable_raw_mode()?;
+        let mut out = io::stdout();
+        if let Err(e) = execute!(out, EnterAlternateScreen) {
+            let _ = disable_raw_mode();
+            return Err(e);
+        }
+        let terminal = Terminal::new(CrosstermBackend::new(out))?;
+        Ok(Screen { terminal })
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        let _ = disable_raw_mode();
+        let _ = execute!(self.terminal.backend_mut(), LeaveAlternateScreen);
+        let _ = self.terminal.show_cursor();
+    }
+}
+
+/// Runs the observer until the user quits. Every update is also written to `recorder`.
+///
+/// # Errors
+/// When the terminal cannot be set up or drawn to, or the recording cannot be written.
+pub fn run(
+    node: &mut dyn Node,
+    model: &mut Model,
+    mut recorder: Option<&mut Recorder>,
+) -> io::Result<()> {
+    let mut screen = Screen::enter()?;
+    let mut sys = sysinfo::System::new();
+    let mut host_at: Option<Instant> = None;
+    loop {
+        match node.poll() {
+            Some(updates) => {
+                for u in updates {
+                    if let Some(r) = recorder.as_deref_mut() {
+                        r.write(&u)?;
+                    }
+                    let action = update(model, Msg::Update(u));
+                    act(node, model, action);
+                }
+            }
+            None if !model.ended => {
+                update(model, Msg::Ended);
+            }
+            None => {}
+        }
+        if host_at.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
+            sys.refresh_cpu_usage();
+            sys.refresh_memory();
+            let msg = Msg::Host(
+                sys.global_cpu_usage(),
+                sys.used_memory(),
+                sys.total_memory(),
+            );
+            update(model, msg);
+            host_at = Some(Instant::now());
+        }
+        screen.terminal.draw(|f| view(model, f))?;
+        if event::poll(Duration::from_millis(100))?
+            && let Event::Key(key) = event::read()?
+            && key.kind == KeyEventKind::Press
+        {
+            let action = update(model, Msg::Key(key));
+            if action == Some(Action::Quit) {
+                return Ok(());
+            }
+            act(node, model, action);
+        }
+    }
+}
+
+fn act(node: &mut dyn Node, model: &mut Model, action: Option<Action>) {
+    match action {
+        Some(Action::Kill(pid)) => {
+            let notice = node.kill(pid);
+            update(model, Msg::Notice(notice));
+        }
+        Some(Action::Info(pid)) => {
+            let text = node.info(pid);
+            update(model, Msg::Info(pid, text));
+        }
+        Some(Action::Quit) | None => {}
+    }
+}

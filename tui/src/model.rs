@@ -1,0 +1,271 @@
+//! The observer's model: the live table, the history to scrub through, and the view state.
+
+use std::collections::HashSet;
+
+use grain::Pid;
+use grain::observe::{ProcessRow, Status};
+
+use crate::table::{History, Table};
+
+/// The views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// The process table.
+    Processes,
+    /// The supervision and spawn trees.
+    Tree,
+    /// The event log.
+    Events,
+}
+
+/// The columns the process table sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// Process id.
+    Pid,
+    /// Registered name.
+    Name,
+    /// Module and function.
+    Module,
+    /// State.
+    State,
+    /// Fuel per second.
+    FuelRate,
+    /// Fuel used in all.
+    Fuel,
+    /// Linear memory.
+    Memory,
+    /// Queued messages.
+    Mailbox,
+    /// Restarts.
+    Restarts,
+}
+
+impl Column {
+    /// Every column, left to right.
+    pub const ALL: [Column; 9] = [
+        Column::Pid,
+        Column::Name,
+        Column::Module,
+        Column::State,
+        Column::FuelRate,
+        Column::Fuel,
+        Column::Memory,
+        Column::Mailbox,
+        Column::Restarts,
+    ];
+
+    /// Its heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Column::Pid => "PID",
+            Column::Name => "NAME",
+            Column::Module => "MODULE.FUNCTION",
+            Column::State => "STATE",
+            Column::FuelRate => "FUEL/S",
+            Column::Fuel => "FUEL",
+            Column::Memory => "MEMORY/MAX",
+            Column::Mailbox => "MBOX",
+            Column::Restarts => "RST",
+        }
+    }
+
+    /// The next column (`>`) or the previous one (`<`).
+    pub fn step(self, forward: bool) -> Column {
+        let i = Column::ALL.iter().position(|c| *c == self).unwrap_or(0);
+        let n = Column::ALL.len();
+        Column::ALL[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
+    }
+}
+
+/// A line being typed at the bottom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// `/`: jump to the next matching row.
+    Search(String),
+    /// `\`: show only matching rows.
+    Filter(String),
+}
+
+/// Everything the observer shows.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// What the observer watches (shown in the header).
+    pub title: String,
+    /// The node now.
+    pub live: Table,
+    /// Recent updates, for pause and scrub.
+    pub history: History,
+    /// The moment shown while paused or scrubbing (an index into the history).
+    pub scrub: Option<usize>,
+    /// The table at the scrub point.
+    pub frozen: Option<Table>,
+    /// The current view.
+    pub tab: Tab,
+    /// The process whose detail is open.
+    pub detail: Option<Pid>,
+    /// What the node said about that process (`info`).
+    pub detail_text: String,
+    /// The sort column.
+    pub sort: Column,
+    /// Sort descending.
+    pub invert: bool,
+    /// The filter (`\`).
+    pub filter: String,
+    /// The last search (`/`).
+    pub search: String,
+    /// A search or filter being typed.
+    pub input: Option<Input>,
+    /// The selected row.
+    pub selected: usize,
+    /// A kill waiting for confirmation.
+    pub confirm_kill: Option<Pid>,
+    /// The help overlay is open.
+    pub help: bool,
+    /// Folded tree nodes.
+    pub folded: HashSet<Pid>,
+    /// The last notice (kill results, errors).
+    pub notice: String,
+    /// Host CPU use (percent) and memory (used, total bytes).
+    pub host: Option<(f32, u64, u64)>,
+    /// The rows of the current view, in display order, with their tree depth.
+    pub order: Vec<(Pid, usize)>,
+    /// The node is gone (the stream ended).
+    pub ended: bool,
+}
+
+impl Model {
+    /// An empty model titled `title`.
+    pub fn new(title: impl Into<String>) -> Self {
+        Model {
+            title: title.into(),
+            live: Table::default(),
+            history: History::new(2_400),
+            scrub: None,
+            frozen: None,
+            tab: Tab::Processes,
+            detail: None,
+            detail_text: String::new(),
+            sort: Column::Pid,
+            invert: false,
+            filter: String::new(),
+            search: String::new(),
+            input: None,
+            selected: 0,
+            confirm_kill: None,
+            help: false,
+            folded: HashSet::new(),
+            notice: String::new(),
+            host: None,
+            order: Vec::new(),
+            ended: false,
+        }
+    }
+
+    /// The table on screen: the scrub point, or the live one.
+    pub fn shown(&self) -> &Table {
+        self.frozen.as_ref().unwrap_or(&self.live)
+    }
+
+    /// The selected process, if any.
+    pub fn selected_pid(&self) -> Option<Pid> {
+        self.order.get(self.selected).map(|(p, _)| *p)
+    }
+
+    /// Recomputes the display order after data, sort, filter or fold changed.
+    pub fn reorder(&mut self) {
+        let keep = self.selected_pid();
+        let table = self.frozen.as_ref().unwrap_or(&self.live);
+        let rows: Vec<&ProcessRow> = table
+            .rows
+            .values()
+            .filter(|r| self.filter.is_empty() || matches(r, &self.filter))
+            .collect();
+        self.order = match self.tab {
+            Tab::Tree => tree_order(&rows, &self.folded),
+            _ => {
+                let mut rows = rows;
+                let rate = |r: &ProcessRow| table.fuel_rate.get(&r.pid).copied().unwrap_or(0);
+                rows.sort_by(|a, b| {
+                    let o = match self.sort {
+                        Column::Pid => a.pid.cmp(&b.pid),
+                        Column::Name => a.names.cmp(&b.names),
+                        Column::Module => (&a.module, &a.function).cmp(&(&b.module, &b.function)),
+                        Column::State => state(a).cmp(state(b)),
+                        Column::FuelRate => rate(a).cmp(&rate(b)),
+                        Column::Fuel => a.fuel_used.cmp(&b.fuel_used),
+                        Column::Memory => a.memory_bytes.cmp(&b.memory_bytes),
+                        Column::Mailbox => a.mailbox_len.cmp(&b.mailbox_len),
+                        Column::Restarts => a.restarts.cmp(&b.restarts),
+                    };
+                    let o = o.then(a.pid.cmp(&b.pid));
+                    if self.invert { o.reverse() } else { o }
+                });
+                rows.iter().map(|r| (r.pid, 0)).collect()
+            }
+        };
+        if let Some(pid) = keep
+            && let Some(i) = self.order.iter().position(|(p, _)| *p == pid)
+        {
+            self.selected = i;
+        }
+        self.selected = self.selected.min(self.order.len().saturating_sub(1));
+    }
+}
+
+/// A row's state as shown: the host call it waits in, if any.
+pub fn state(row: &ProcessRow) -> &'static str {
+    match (row.status, row.host_call) {
+        (Status::Waiting, Some((call, _))) => match call {
+            grain::observe::HostCall::Receive | grain::observe::HostCall::SendReceive => "receive",
+            grain::observe::HostCall::Sleep => "sleep",
+            grain::observe::HostCall::CompileModule => "compile",
+            grain::observe::HostCall::Network => "network",
+        },
+        (Status::Waiting, None) => "waiting",
+        (Status::Starting, _) => "starting",
+        (Status::Running, _) => "running",
+        (Status::Exited, _) => "exited",
+    }
+}
+
+/// Does the row mention `needle` (pid, names, module, function or state)?
+pub fn matches(row: &ProcessRow, needle: &str) -> bool {
+    let needle = needle.to_lowercase();
+    row.pid.to_string().contains(&needle)
+        || row.names.iter().any(|n| n.to_lowercase().contains(&needle))
+        || format!("{}.{}", row.module, row.function)
+            .to_lowercase()
+            .contains(&needle)
+        || state(row).contains(&needle)
+}
+
+/// Depth-first order of the spawn trees (a supervisor's children are the processes it
+/// spawned), skipping the subtrees of folded nodes.
+fn tree_order(rows: &[&ProcessRow], folded: &HashSet<Pid>) -> Vec<(Pid, usize)> {
+    let present: HashSet<Pid> = rows.iter().map(|r| r.pid).collect();
+    let mut children: std::collections::BTreeMap<Option<Pid>, Vec<Pid>> = Default::default();
+    for r in rows {
+        let parent = r.parent.filter(|p| present.contains(p));
+        children.entry(parent).or_default().push(r.pid);
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    let mut stack: Vec<(Pid, usize)> = children
+        .get(&None)
+        .map(|v| v.iter().rev().map(|p| (*p, 0)).collect())
+        .unwrap_or_default();
+    while let Some((pid, depth)) = stack.pop() {
+        out.push((pid, depth));
+        if folded.contains(&pid) {
+            continue;
+        }
+        if let Some(kids) = children.get(&Some(pid)) {
+            stack.extend(kids.iter().rev().map(|p| (*p, depth + 1)));
+        }
+    }
+    out
+}

@@ -1,0 +1,269 @@
+//! `update`: how the model answers keys and data. Pure: no terminal, no node.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use grain::Pid;
+use grain::observe::Update;
+
+use crate::model::{Column, Input, Model, Tab, matches};
+
+/// What can happen to the model.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key was pressed.
+    Key(KeyEvent),
+    /// The node sent an update.
+    Update(Update),
+    /// The node answered `info` about a process.
+    Info(Pid, String),
+    /// Something to tell the user (the result of a kill, an error).
+    Notice(String),
+    /// Host CPU (percent) and memory (used, total bytes).
+    Host(f32, u64, u64),
+    /// The node's stream ended.
+    Ended,
+}
+
+/// What the model asks of the node or the program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Leave the observer.
+    Quit,
+    /// Kill this process.
+    Kill(Pid),
+    /// Fetch `info` about this process.
+    Info(Pid),
+}
+
+/// Folds one message into the model.
+pub fn update(m: &mut Model, msg: Msg) -> Option<Action> {
+    match msg {
+        Msg::Key(key) => key_pressed(m, key),
+        Msg::Update(u) => {
+            m.live.apply(&u);
+            m.history.push(u);
+            if m.scrub.is_none() {
+                m.reorder();
+            }
+            m.detail.filter(|_| m.scrub.is_none()).map(Action::Info)
+        }
+        Msg::Info(pid, text) => {
+            if m.detail == Some(pid) {
+                m.detail_text = text;
+            }
+            None
+        }
+        Msg::Notice(text) => {
+            m.notice = text;
+            None
+        }
+        Msg::Host(cpu, used, total) => {
+            m.host = Some((cpu, used, total));
+            None
+        }
+        Msg::Ended => {
+            m.ended = true;
+            m.notice = "the node is gone; the last state stays on screen".into();
+            None
+        }
+    }
+}
+
+fn key_pressed(m: &mut Model, key: KeyEvent) -> Option<Action> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    if let Some(input) = m.input.take() {
+        return typing(m, input, key.code);
+    }
+    if let Some(pid) = m.confirm_kill.take() {
+        if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+            m.notice = format!("killing {pid}");
+            return Some(Action::Kill(pid));
+        }
+        m.notice = "kill cancelled".into();
+        return None;
+    }
+    if m.help {
+        m.help = !matches!(key.code, KeyCode::Esc | KeyCode::Char('?' | 'q'));
+        return None;
+    }
+    match key.code {
+        KeyCode::Char('q') => return Some(Action::Quit),
+        KeyCode::Esc if m.detail.is_some() => m.detail = None,
+        KeyCode::Esc => {
+            m.filter.clear();
+            m.reorder();
+        }
+        KeyCode::Char('?') => m.help = true,
+        KeyCode::Down | KeyCode::Char('j') => move_by(m, 1),
+        KeyCode::Up => move_by(m, -1),
+        KeyCode::PageDown => move_by(m, 20),
+        KeyCode::PageUp => move_by(m, -20),
+        KeyCode::Home | KeyCode::Char('g') => m.selected = 0,
+        KeyCode::End | KeyCode::Char('G') => m.selected = m.order.len().saturating_sub(1),
+        KeyCode::Char('k') => match m.selected_pid() {
+            Some(pid) if m.scrub.is_none() && !m.ended => {
+                m.confirm_kill = Some(pid);
+                m.notice = format!("kill {pid}? y/n");
+            }
+            Some(_) => m.notice = "cannot kill the past: go live first (space)".into(),
+            None => {}
+        },
+        KeyCode::Enter => {
+            let pid = m.detail.or(m.selected_pid())?;
+            m.detail = Some(pid);
+            m.detail_text = String::new();
+            return Some(Action::Info(pid));
+        }
+        KeyCode::Char('/') => m.input = Some(Input::Search(String::new())),
+        KeyCode::Char('\\') => m.input = Some(Input::Filter(m.filter.clone())),
+        KeyCode::Char('n') => search_next(m),
+        KeyCode::Char('<') => resort(m, m.sort.step(false), m.invert),
+        KeyCode::Char('>') => resort(m, m.sort.step(true), m.invert),
+        KeyCode::Char('I') => resort(m, m.sort, !m.invert),
+        KeyCode::Char('t') => switch(
+            m,
+            if m.tab == Tab::Tree {
+                Tab::Processes
+            } else {
+                Tab::Tree
+            },
+        ),
+        KeyCode::Char('e') => switch(
+            m,
+            if m.tab == Tab::Events {
+                Tab::Processes
+            } else {
+                Tab::Events
+            },
+        ),
+        KeyCode::Tab => switch(
+            m,
+            match m.tab {
+                Tab::Processes => Tab::Tree,
+                Tab::Tree => Tab::Events,
+                Tab::Events => Tab::Processes,
+            },
+        ),
+        KeyCode::Char('-') | KeyCode::Left if m.tab == Tab::Tree => fold(m, true),
+        KeyCode::Char('+') | KeyCode::Right if m.tab == Tab::Tree => fold(m, false),
+        KeyCode::Char(' ') => {
+            if m.scrub.is_some() {
+                go_live(m);
+            } else if !m.history.is_empty() {
+                scrub_to(m, m.history.len() - 1);
+            }
+        }
+        KeyCode::Char('[') => {
+            let at = m.scrub.unwrap_or(m.history.len().saturating_sub(1));
+            if !m.history.is_empty() {
+                scrub_to(m, at.saturating_sub(1));
+            }
+        }
+        KeyCode::Char(']') => match m.scrub {
+            Some(at) if at + 1 < m.history.len() => scrub_to(m, at + 1),
+            Some(_) => go_live(m),
+            None => {}
+        },
+        _ => {}
+    }
+    None
+}
+
+fn typing(m: &mut Model, input: Input, code: KeyCode) -> Option<Action> {
+    let (mut text, filter) = match input {
+        Input::Search(t) => (t, false),
+        Input::Filter(t) => (t, true),
+    };
+    match code {
+        KeyCode::Esc => {
+            if filter {
+                m.filter.clear();
+                m.reorder();
+            }
+            return None;
+        }
+        KeyCode::Enter => {
+            if filter {
+                m.filter = text;
+                m.reorder();
+            } else {
+                m.search = text;
+                search_next(m);
+            }
+            return None;
+        }
+        KeyCode::Backspace => {
+            text.pop();
+        }
+        KeyCode::Char(c) => text.push(c),
+        _ => {}
+    }
+    if filter {
+        // The filter applies as it is typed.
+        m.filter = text.clone();
+        m.reorder();
+        m.input = Some(Input::Filter(text));
+    } else {
+        m.input = Some(Input::Search(text));
+    }
+    None
+}
+
+fn move_by(m: &mut Model, by: isize) {
+    let last = m.order.len().saturating_sub(1) as isize;
+    m.selected = (m.selected as isize + by).clamp(0, last.max(0)) as usize;
+}
+
+fn resort(m: &mut Model, column: Column, invert: bool) {
+    m.sort = column;
+    m.invert = invert;
+    m.reorder();
+}
+
+fn switch(m: &mut Model, tab: Tab) {
+    m.tab = tab;
+    m.detail = None;
+    m.reorder();
+}
+
+fn fold(m: &mut Model, fold: bool) {
+    if let Some(pid) = m.selected_pid() {
+        if fold {
+            m.folded.insert(pid);
+        } else {
+            m.folded.remove(&pid);
+        }
+        m.reorder();
+    }
+}
+
+fn search_next(m: &mut Model) {
+    if m.search.is_empty() {
+        return;
+    }
+    let table = m.shown();
+    let n = m.order.len();
+    let hit = (1..=n).map(|k| (m.selected + k) % n).find(|&i| {
+        table
+            .rows
+            .get(&m.order[i].0)
+            .is_some_and(|r| matches(r, &m.search))
+    });
+    match hit {
+        Some(i) => m.selected = i,
+        None => m.notice = format!("no process matches {:?}", m.search),
+    }
+}
+
+fn scrub_to(m: &mut Model, at: usize) {
+    m.scrub = Some(at);
+    m.frozen = Some(m.history.at(at));
+    m.reorder();
+}
+
+fn go_live(m: &mut Model) {
+    m.scrub = None;
+    m.frozen = None;
+    m.reorder();
+}

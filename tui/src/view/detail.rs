@@ -1,0 +1,63 @@
+//! The detail of one process: what the node says about it (`info`: links, monitors,
+//! mailbox head, limits, permissions, the last trap's backtrace) and its sparklines.
+
+use grain::Pid;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Sparkline, Wrap};
+
+use super::fmt;
+use crate::model::Model;
+
+/// Draws the detail of `pid` into `area`.
+pub fn draw(m: &Model, pid: Pid, frame: &mut Frame, area: Rect) {
+    let t = m.shown();
+    let [text_area, fuel_area, mem_area] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(3),
+        Constraint::Length(3),
+    ])
+    .areas(area);
+    let mut lines: Vec<Line> = Vec::new();
+    match (t.rows.get(&pid), t.exit_of(pid)) {
+        (Some(r), _) => lines.push(Line::from(format!(
+            "now: fuel {} ({}/s)  memory {}  mailbox {}  restarts {}",
+            fmt::count(r.fuel_used),
+            fmt::count(t.fuel_rate.get(&pid).copied().unwrap_or(0)),
+            fmt::bytes(r.memory_bytes),
+            r.mailbox_len,
+            r.restarts
+        ))),
+        (None, Some(reason)) => lines.push(Line::from(format!("{pid} ended: {reason}"))),
+        (None, None) => lines.push(Line::from(format!("{pid} is not in this table"))),
+    }
+    if m.detail_text.is_empty() {
+        lines.push(Line::from("asking the node..."));
+    } else {
+        lines.extend(m.detail_text.lines().map(|l| Line::from(l.to_owned())));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().title(format!(" {pid} (Esc: back) "))),
+        text_area,
+    );
+    let spark = t.sparks.get(&pid).cloned().unwrap_or_default();
+    let fuel: Vec<u64> = spark.fuel.iter().copied().collect();
+    let mem: Vec<u64> = spark.memory.iter().copied().collect();
+    let fuel_now = fmt::count(fuel.last().copied().unwrap_or(0));
+    let mem_now = fmt::bytes(mem.last().copied().unwrap_or(0));
+    frame.render_widget(
+        Sparkline::default()
+            .data(&fuel)
+            .block(Block::bordered().title(format!(" fuel/s {fuel_now} "))),
+        fuel_area,
+    );
+    frame.render_widget(
+        Sparkline::default()
+            .data(&mem)
+            .block(Block::bordered().title(format!(" memory {mem_now} "))),
+        mem_area,
+    );
+}

@@ -1,0 +1,114 @@
+//! The process table and the tree view: only the rows on screen are built.
+
+use grain::observe::ProcessRow;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use super::fmt;
+use crate::model::{Column, Model, Tab, state};
+
+const WIDTHS: [u16; 9] = [9, 12, 22, 8, 7, 7, 11, 5, 4];
+/// Which columns stay when the terminal is narrow, most important first.
+const PRIORITY: [usize; 9] = [0, 2, 3, 4, 6, 8, 7, 1, 5];
+
+/// The columns that fit in `width`, in their order on screen.
+fn fitting(width: u16) -> Vec<usize> {
+    let mut used = 0u16;
+    let mut keep = Vec::new();
+    for i in PRIORITY {
+        let need = WIDTHS[i] + u16::from(!keep.is_empty());
+        if used + need <= width || keep.is_empty() {
+            used += need;
+            keep.push(i);
+        }
+    }
+    keep.sort_unstable();
+    keep
+}
+
+/// Draws the table (or tree) into `area`.
+pub fn draw(m: &Model, frame: &mut Frame, area: Rect) {
+    let t = m.shown();
+    if m.order.is_empty() {
+        let text = if t.rows.is_empty() {
+            "no processes (yet): spawn one, or wait for the node".to_owned()
+        } else {
+            format!(
+                "no process matches the filter {:?} (Esc clears it)",
+                m.filter
+            )
+        };
+        frame.render_widget(Paragraph::new(Line::from(text)), area);
+        return;
+    }
+    let height = area.height.saturating_sub(1) as usize;
+    let offset = (m.selected + 1).saturating_sub(height.max(1));
+    let columns = fitting(area.width);
+    let header = Row::new(columns.iter().map(|&i| Column::ALL[i]).map(|c| {
+        let mut title = c.title().to_owned();
+        if c == m.sort && m.tab == Tab::Processes {
+            title.push(if m.invert { '▼' } else { '▲' });
+        }
+        Cell::from(title)
+    }))
+    .style(Style::new().fg(Color::Black).bg(Color::Cyan));
+    let rows = m
+        .order
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .filter_map(|(i, (pid, depth))| {
+            let row = t.rows.get(pid)?;
+            let mut style = Style::new();
+            if t.flash.contains_key(pid) {
+                style = style.fg(Color::Black).bg(Color::Yellow);
+            }
+            if i == m.selected {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+            let folded = m.tab == Tab::Tree && m.folded.contains(pid);
+            let mut cells = cells(m, row, *depth, folded);
+            let shown = columns.iter().map(|&i| std::mem::take(&mut cells[i]));
+            Some(Row::new(shown.collect::<Vec<_>>()).style(style))
+        });
+    let widths = columns.iter().map(|&i| Constraint::Length(WIDTHS[i]));
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        area,
+    );
+}
+
+fn cells(m: &Model, r: &ProcessRow, depth: usize, folded: bool) -> Vec<Cell<'static>> {
+    let t = m.shown();
+    let pid = if m.tab == Tab::Tree {
+        let mark = if folded { "+" } else { "" };
+        format!("{}{mark}{}", "  ".repeat(depth.min(8)), r.pid)
+    } else {
+        r.pid.to_string()
+    };
+    let name = r
+        .names
+        .first()
+        .map_or_else(String::new, |n| format!("#{n}"));
+    let max = r.memory_limit.map_or_else(|| "-".to_owned(), fmt::bytes);
+    let restarts = if r.restarts == 0 {
+        String::new()
+    } else {
+        r.restarts.to_string()
+    };
+    vec![
+        Cell::from(pid),
+        Cell::from(name),
+        Cell::from(format!("{}.{}", r.module, r.function)),
+        Cell::from(state(r)),
+        Cell::from(fmt::count(t.fuel_rate.get(&r.pid).copied().unwrap_or(0))),
+        Cell::from(fmt::count(r.fuel_used)),
+        Cell::from(format!("{}/{max}", fmt::bytes(r.memory_bytes))),
+        Cell::from(r.mailbox_len.to_string()),
+        Cell::from(restarts),
+    ]
+}

@@ -1,0 +1,180 @@
+//! `update` without a terminal: keys and data change the model as they should.
+
+use crate::fixture;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use grain::Pid;
+use grain::observe::Update;
+use grain_tui::{Action, Column, Model, Msg, Tab, update};
+
+fn key(m: &mut Model, code: KeyCode) -> Option<Action> {
+    update(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn keys(m: &mut Model, text: &str) {
+    for c in text.chars() {
+        key(m, KeyCode::Char(c));
+    }
+}
+
+fn pids(m: &Model) -> Vec<u64> {
+    m.order.iter().map(|(p, _)| p.0).collect()
+}
+
+#[test]
+fn updates_fold_into_the_table() {
+    let m = fixture::model();
+    assert_eq!(pids(&m), [1, 2, 3, 12]);
+    let t = m.shown();
+    // 2M fuel in 1 s; the new worker has no rate yet; the supervisor burned 50.
+    assert_eq!(t.fuel_rate.get(&Pid(3)), Some(&2_000_000));
+    assert_eq!(t.fuel_rate.get(&Pid(12)), None);
+    assert_eq!(t.fuel_rate.get(&Pid(1)), Some(&50));
+    assert_eq!(t.rows[&Pid(1)].restarts, 3);
+    // The restart at 10.9 s flashes the supervisor and the new worker.
+    assert!(t.flash.contains_key(&Pid(1)) && t.flash.contains_key(&Pid(12)));
+    assert_eq!(t.totals.spawned, 7);
+    assert_eq!(t.exit_of(Pid(9)), Some("killed"));
+    assert_eq!(t.events.len(), 13);
+}
+
+#[test]
+fn sorting_and_inverting() {
+    let mut m = fixture::model();
+    keys(&mut m, ">>>>");
+    assert_eq!(m.sort, Column::FuelRate);
+    assert_eq!(pids(&m), [2, 12, 1, 3]);
+    keys(&mut m, "I");
+    assert_eq!(pids(&m), [3, 1, 12, 2]);
+    keys(&mut m, "<<<<<");
+    assert_eq!(m.sort, Column::Restarts, "< wraps around");
+}
+
+#[test]
+fn the_selection_follows_its_process_when_the_order_changes() {
+    let mut m = fixture::model();
+    key(&mut m, KeyCode::Down);
+    key(&mut m, KeyCode::Down);
+    assert_eq!(m.selected_pid(), Some(Pid(3)));
+    keys(&mut m, "I");
+    assert_eq!(m.selected_pid(), Some(Pid(3)));
+    key(&mut m, KeyCode::Up);
+    assert_eq!(m.selected_pid(), Some(Pid(12)));
+    for _ in 0..10 {
+        key(&mut m, KeyCode::Down);
+    }
+    assert_eq!(m.selected_pid(), Some(Pid(1)), "stops at the last row");
+}
+
+#[test]
+fn filter_as_you_type_and_search() {
+    let mut m = fixture::model();
+    keys(&mut m, "\\work");
+    assert_eq!(pids(&m), [12], "filters while typing");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.filter, "work");
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(pids(&m), [1, 2, 3, 12], "Esc clears the filter");
+    keys(&mut m, "/cache");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.selected_pid(), Some(Pid(2)), "search jumps to #cache");
+    keys(&mut m, "/nothing");
+    key(&mut m, KeyCode::Enter);
+    assert!(m.notice.contains("no process matches"));
+}
+
+#[test]
+fn kill_asks_first() {
+    let mut m = fixture::model();
+    key(&mut m, KeyCode::Down);
+    assert_eq!(key(&mut m, KeyCode::Char('k')), None);
+    assert_eq!(m.confirm_kill, Some(Pid(2)));
+    assert_eq!(
+        key(&mut m, KeyCode::Char('n')),
+        None,
+        "anything but y cancels"
+    );
+    assert_eq!(m.confirm_kill, None);
+    key(&mut m, KeyCode::Char('k'));
+    assert_eq!(key(&mut m, KeyCode::Char('y')), Some(Action::Kill(Pid(2))));
+}
+
+#[test]
+fn detail_asks_the_node_and_esc_goes_back() {
+    let mut m = fixture::model();
+    assert_eq!(key(&mut m, KeyCode::Enter), Some(Action::Info(Pid(1))));
+    update(&mut m, Msg::Info(Pid(1), "links: <0.12>".into()));
+    assert_eq!(m.detail_text, "links: <0.12>");
+    update(&mut m, Msg::Info(Pid(2), "not this one".into()));
+    assert_eq!(m.detail_text, "links: <0.12>");
+    // Each update refreshes the open detail.
+    let again = update(&mut m, Msg::Update(Update::Delta(fixture::delta())));
+    assert_eq!(again, Some(Action::Info(Pid(1))));
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(m.detail, None);
+    assert_eq!(key(&mut m, KeyCode::Char('q')), Some(Action::Quit));
+}
+
+#[test]
+fn tree_folds() {
+    let mut m = fixture::model();
+    keys(&mut m, "t");
+    assert_eq!(m.tab, Tab::Tree);
+    let depths: Vec<usize> = m.order.iter().map(|(_, d)| *d).collect();
+    assert_eq!((pids(&m), depths), (vec![1, 2, 3, 12], vec![0, 1, 1, 1]));
+    keys(&mut m, "-");
+    assert_eq!(pids(&m), [1], "folding the root hides its children");
+    keys(&mut m, "+");
+    assert_eq!(pids(&m).len(), 4);
+    keys(&mut m, "t");
+    assert_eq!(m.tab, Tab::Processes);
+}
+
+#[test]
+fn pause_and_scrub_through_history() {
+    let mut m = fixture::model();
+    keys(&mut m, " ");
+    assert_eq!(m.scrub, Some(1), "paused on the latest moment");
+    keys(&mut m, "[");
+    assert_eq!(m.scrub, Some(0));
+    assert_eq!(pids(&m), [1, 2, 3, 9], "the table as of the snapshot");
+    // Updates keep arriving while paused; the screen stays put.
+    update(&mut m, Msg::Update(Update::Delta(fixture::delta())));
+    assert_eq!(pids(&m), [1, 2, 3, 9]);
+    assert_eq!(m.history.len(), 3);
+    assert!(key(&mut m, KeyCode::Char('k')).is_none() && m.confirm_kill.is_none());
+    assert!(m.notice.contains("cannot kill the past"));
+    keys(&mut m, "]]");
+    assert_eq!(m.scrub, Some(2));
+    keys(&mut m, "]");
+    assert_eq!(m.scrub, None, "] past the end goes live");
+    assert_eq!(pids(&m), [1, 2, 3, 12]);
+}
+
+#[test]
+fn help_and_the_end_of_the_node() {
+    let mut m = fixture::model();
+    keys(&mut m, "?");
+    assert!(m.help);
+    assert_eq!(key(&mut m, KeyCode::Char('q')), None, "q closes help first");
+    assert!(!m.help);
+    update(&mut m, Msg::Ended);
+    assert!(m.ended);
+    key(&mut m, KeyCode::Char('k'));
+    assert_eq!(
+        m.confirm_kill, None,
+        "nothing to kill on a node that is gone"
+    );
+}
+
+#[test]
+fn history_is_bounded() {
+    let mut h = grain_tui::History::new(3);
+    h.push(Update::Full(fixture::snapshot()));
+    for _ in 0..5 {
+        h.push(Update::Delta(fixture::delta()));
+    }
+    assert_eq!(h.len(), 3);
+    // The oldest kept moment is already past the snapshot: <0.9> is gone.
+    assert!(!h.at(0).rows.contains_key(&Pid(9)));
+}
