@@ -1,6 +1,6 @@
 //! Criterion benches of the runtime on the WAT workloads (`benches/workloads`): spawn,
 //! send/receive, ring, ping-pong, selective receive with a deep queue, and the cost of
-//! fuel accounting on a compute loop. Each iteration is one workload run; the figure per
+//! fuel accounting on a compute loop; spawn and ping-pong again with an observer subscribed. Each iteration is one workload run; the figure per
 //! element is the time per operation. `cargo bench --bench runtime`.
 //!
 //! The side-by-side comparison with Erlang is `benches/side-by-side.sh`.
@@ -89,6 +89,29 @@ fn benches(c: &mut Criterion) {
         "compute",
         &[50_000_000],
         50_000_000,
+    );
+    // The same workloads with an observer subscribed (as `grain observe` is): what watching
+    // costs the runtime.
+    let observed = Bench::new(true);
+    let mut observer = observed.rt.observe();
+    tokio.spawn(async move { while observer.next().await.is_some() {} });
+    workload(
+        c,
+        &tokio,
+        &observed,
+        "spawn/10000/observed",
+        "spawn",
+        &[10_000],
+        10_000,
+    );
+    workload(
+        c,
+        &tokio,
+        &observed,
+        "ping_pong/20000/observed",
+        "ping_pong",
+        &[20_000],
+        20_000,
     );
     let epoch = Bench::new(false);
     workload(

@@ -282,7 +282,10 @@ pub fn run(sh: &mut Shell, tokio: &tokio::runtime::Runtime) -> rustyline::Result
         if let Some(path) = &history {
             let _ = editor.save_history(path);
         }
-        match tokio.block_on(sh.eval(&line)) {
+        let result = tokio.block_on(sh.eval(&line));
+        // What the command's processes print lands under it, not after the next line.
+        tokio.block_on(crate::script::settle(sh));
+        match result {
             Ok(outcome) => {
                 if !outcome.text.is_empty() {
                     println!("{}", outcome.text);

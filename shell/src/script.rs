@@ -65,7 +65,7 @@ pub async fn eval(sh: &mut Shell, input: &str, out: &mut String, failures: &mut 
 /// Waits until the runtime is quiet — no process running or starting, no new output, for a
 /// few checks in a row — so what processes print lands after the command that caused it,
 /// on a loaded machine too. Gives up after 2 s (a process may compute forever).
-async fn settle(sh: &Shell) {
+pub(crate) async fn settle(sh: &Shell) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
     let mut quiet = 0;
     let mut last = sh.output.as_ref().map_or(0, |o| o.contents().len());

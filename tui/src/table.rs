@@ -139,6 +139,10 @@ fn push<T>(ring: &mut VecDeque<T>, item: T, cap: usize) {
     ring.push_back(item);
 }
 
+/// The most process rows a history holds across its updates (about 300 MB): on a node where
+/// every process changes at every tick, the window shrinks rather than memory growing.
+pub const HISTORY_ROWS: usize = 1_000_000;
+
 /// The updates of the last minutes, to scrub back through: the table at the start of the
 /// window plus every update since. A table of any moment is rebuilt on demand.
 #[derive(Debug, Clone, Default)]
@@ -146,6 +150,14 @@ pub struct History {
     base: Table,
     updates: VecDeque<Update>,
     cap: usize,
+    rows: usize,
+}
+
+fn rows_in(update: &Update) -> usize {
+    match update {
+        Update::Full(s) => s.processes.len(),
+        Update::Delta(d) => d.changed.len(),
+    }
 }
 
 impl History {
@@ -155,6 +167,7 @@ impl History {
             base: Table::default(),
             updates: VecDeque::new(),
             cap: cap.max(1),
+            rows: 0,
         }
     }
 
@@ -163,13 +176,17 @@ impl History {
         if let Update::Full(_) = update {
             self.base = Table::default();
             self.updates.clear();
+            self.rows = 0;
         }
-        if self.updates.len() == self.cap
+        self.rows += rows_in(&update);
+        self.updates.push_back(update);
+        while self.updates.len() > 1
+            && (self.updates.len() > self.cap || self.rows > HISTORY_ROWS)
             && let Some(old) = self.updates.pop_front()
         {
+            self.rows -= rows_in(&old);
             self.base.apply(&old);
         }
-        self.updates.push_back(update);
     }
 
     /// How many moments it holds.

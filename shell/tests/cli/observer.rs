@@ -134,8 +134,8 @@ fn watch_a_live_node_kill_a_process_and_replay_it() {
     let deadline = Instant::now() + Duration::from_secs(10);
     while std::process::Command::new("tmux")
         .args(["has-session", "-t", &session])
-        .status()
-        .is_ok_and(|s| s.success())
+        .output()
+        .is_ok_and(|o| o.status.success())
     {
         assert!(Instant::now() < deadline, "the replay did not quit");
         std::thread::sleep(Duration::from_millis(50));
@@ -160,4 +160,86 @@ fn observe_needs_a_terminal_and_says_so() {
         "{}",
         out.stderr
     );
+}
+
+/// Starts `command` (run by sh in the repository root) in a new tmux session.
+fn session(name: &str, command: &str) -> String {
+    ensure_tmux();
+    let session = format!("grain-{name}-{}", std::process::id());
+    let root = support::root();
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-c",
+        root.to_str().unwrap(),
+        command,
+    ]);
+    session
+}
+
+#[test]
+fn observe_from_the_shell_and_come_back() {
+    let grain = env!("CARGO_BIN_EXE_grain");
+    let dir = temp_dir("shell-control");
+    let sock = dir.join("shell.sock");
+    let history = dir.join("history");
+    let s = session(
+        "shell-observe",
+        &format!(
+            "GRAIN_HISTORY={} {grain} shell --control {}; sleep 30",
+            history.display(),
+            sock.display()
+        ),
+    );
+    wait_for(&s, "grain>");
+    keys(&s, &["p = run examples/wat/flaky.wat", "Enter"]);
+    wait_for(&s, "p = $1 = <0.");
+    // The shell's runtime has a control socket: another terminal can work on it.
+    let out = support::run_with_input(&["shell", "--attach", sock.to_str().unwrap()], "tree\n");
+    assert!(out.stdout.contains("flaky.worker"), "{}", out.stdout);
+    keys(&s, &["observe", "Enter"]);
+    let shown = wait_for(&s, "flaky._start");
+    assert!(
+        shown.contains("this shell's runtime") && shown.contains("host.shell"),
+        "{shown}"
+    );
+    keys(&s, &["q"]);
+    keys(&s, &["p", "Enter"]);
+    let back = wait_for(&s, "p = <0.");
+    assert!(!back.contains("LIVE"), "the observer is gone:\n{back}");
+    keys(&s, &["quit", "Enter"]);
+    tmux(&["kill-session", "-t", &s]);
+}
+
+#[test]
+fn observe_a_program_or_a_fresh_node() {
+    let grain = env!("CARGO_BIN_EXE_grain");
+    let s = session(
+        "observe-program",
+        &format!("{grain} observe examples/wat/flaky.wat; echo EXIT=$?; sleep 30"),
+    );
+    wait_for(&s, "flaky.worker");
+    keys(&s, &["q"]);
+    wait_for(&s, "EXIT=0");
+    tmux(&["kill-session", "-t", &s]);
+
+    let s = session(
+        "observe-fresh",
+        &format!("{grain} observe; echo EXIT=$?; sleep 30"),
+    );
+    let shown = wait_for(&s, "a fresh node");
+    assert!(shown.contains("host.shell"), "{shown}");
+    keys(&s, &["q"]);
+    wait_for(&s, "`observe` reopens it");
+    keys(&s, &["run examples/wat/hello.wat", "Enter"]);
+    wait_for(&s, "Hello");
+    keys(&s, &["quit", "Enter"]);
+    wait_for(&s, "EXIT=0");
+    tmux(&["kill-session", "-t", &s]);
 }

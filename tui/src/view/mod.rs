@@ -107,6 +107,10 @@ fn footer_line(m: &Model) -> Line<'static> {
         )),
         None => {
             let mut spans = Vec::new();
+            if !m.filter.is_empty() {
+                spans.push(Span::styled(format!("filter: {}", m.filter), key));
+                spans.push(Span::raw(" "));
+            }
             for (k, what) in [
                 ("?", "help"),
                 ("Enter", "detail"),
@@ -122,9 +126,6 @@ fn footer_line(m: &Model) -> Line<'static> {
             ] {
                 spans.push(Span::styled(format!(" {k} "), key));
                 spans.push(Span::raw(format!(" {what} ")));
-            }
-            if !m.filter.is_empty() {
-                spans.push(Span::styled(format!("filter: {}", m.filter), key));
             }
             Line::from(spans)
         }
