@@ -3,7 +3,8 @@
 
 use grain_grammar::parse_line;
 
-use crate::control::Client;
+use crate::control::{Client, Endpoint};
+use crate::observer::{RemoteNode, watch};
 use crate::script::{MORE, PROMPT};
 
 /// Runs the lines of `text` on the node; returns the transcript and how many lines failed.
@@ -44,11 +45,12 @@ pub fn script(client: &mut Client, text: &str) -> (String, usize) {
     (out, failures)
 }
 
-/// The interactive loop: a prompt naming the node, history in memory.
+/// The interactive loop: a prompt naming the node, history in memory. `observe` opens the
+/// observer on the node, here (the session's own terminal, not the node's).
 ///
 /// # Errors
 /// When the terminal or the connection fails.
-pub fn repl(client: &mut Client) -> Result<(), String> {
+pub fn repl(client: &mut Client, endpoint: &Endpoint, token: Option<String>) -> Result<(), String> {
     let mut editor = rustyline::DefaultEditor::new().map_err(|e| e.to_string())?;
     let prompt = format!("grain@{}> ", client.node);
     println!(
@@ -84,6 +86,18 @@ pub fn repl(client: &mut Client) -> Result<(), String> {
         }
         let input = std::mem::take(&mut pending);
         let _ = editor.add_history_entry(input.as_str());
+        if input.trim() == "observe" {
+            let watched = RemoteNode::attach(endpoint, token.clone())
+                .map_err(|e| e.to_string())
+                .and_then(|mut node| {
+                    let title = node.name().to_owned();
+                    watch(&mut node, &title, None).map_err(|e| e.to_string())
+                });
+            if let Err(e) = watched {
+                println!("error: the observer failed: {e}");
+            }
+            continue;
+        }
         let (text, _, quit) = client.eval(&input).map_err(|e| e.to_string())?;
         if !text.is_empty() {
             println!("{}", text.trim_end_matches('\n'));

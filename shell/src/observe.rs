@@ -81,7 +81,7 @@ pub fn attach_shell(
     script: Option<String>,
 ) -> anyhow::Result<ExitCode> {
     let (endpoint, token) = attach_target(attach, token)?;
-    let mut client = Client::connect(&endpoint, token)?;
+    let mut client = Client::connect(&endpoint, token.clone())?;
     match script {
         Some(text) => {
             let (transcript, failures) = grain_shell::attach::script(&mut client, &text);
@@ -89,7 +89,7 @@ pub fn attach_shell(
             Ok(ExitCode::from(u8::from(failures > 0)))
         }
         None => {
-            grain_shell::attach::repl(&mut client).map_err(anyhow::Error::msg)?;
+            grain_shell::attach::repl(&mut client, &endpoint, token).map_err(anyhow::Error::msg)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -205,6 +205,12 @@ async fn connection<R, W>(
                 true => reply(format!("killed {pid}"), true),
                 false => reply(format!("no process {pid}"), false),
             },
+            Ok(Request::Eval { line }) if line.split_whitespace().next() == Some("observe") => {
+                reply(
+                    "error: `observe` would open on the node's terminal; attached, run `grain observe --attach` (an attached shell's `observe` does)",
+                    false,
+                )
+            }
             Ok(Request::Eval { line }) => match changes_node(&line) {
                 Some(cmd) if !changes => reply(format!("error: `{cmd}` {READ_ONLY}"), false),
                 _ => eval(&rt, &mut shell, &line).await,

@@ -19,7 +19,8 @@ fn unix_node(name: &str) -> (Node, std::path::PathBuf) {
 #[test]
 fn an_attached_shell_works_on_the_node() {
     let (node, sock) = unix_node("attach");
-    let script = "ps\nkill #nobody\ninfo <0.2>\nkill <0.2>\nps\nw = run examples/wat/hello.wat\nw";
+    let script =
+        "ps\nkill #nobody\nobserve\ninfo <0.2>\nkill <0.2>\nps\nw = run examples/wat/hello.wat\nw";
     let out = support::run_with_input(&["shell", "--attach", &node.addr], script);
     let t = &out.stdout;
     assert!(t.contains("grain> ps\n"), "a transcript:\n{t}");
@@ -42,6 +43,10 @@ fn an_attached_shell_works_on_the_node() {
         "bindings live in the session:\n{t}"
     );
     assert!(t.contains("^"), "errors carry their caret:\n{t}");
+    assert!(
+        t.contains("`observe` would open on the node's terminal"),
+        "the node's terminal is not the session's:\n{t}"
+    );
     assert_eq!(out.status, 1, "one line failed");
     drop(node);
     // Killed, the node left its socket file behind: the next node replaces it, and a node

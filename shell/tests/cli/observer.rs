@@ -243,3 +243,28 @@ fn observe_a_program_or_a_fresh_node() {
     wait_for(&s, "EXIT=0");
     tmux(&["kill-session", "-t", &s]);
 }
+
+#[test]
+fn an_attached_shell_opens_the_observer_here() {
+    let dir = temp_dir("attached-observe");
+    let sock = dir.join("node.sock");
+    let node = Node::start("examples/wat/flaky.wat", sock.to_str().unwrap(), &[]);
+    node.wait_for("flaky.idle");
+    let grain = env!("CARGO_BIN_EXE_grain");
+    let s = session(
+        "attached-observe",
+        &format!(
+            "{grain} shell --attach {}; echo EXIT=$?; sleep 30",
+            node.addr
+        ),
+    );
+    wait_for(&s, "attached to");
+    keys(&s, &["observe", "Enter"]);
+    wait_for(&s, "flaky.idle");
+    keys(&s, &["q"]);
+    keys(&s, &["ps", "Enter"]);
+    wait_for(&s, "host.shell");
+    keys(&s, &["quit", "Enter"]);
+    wait_for(&s, "EXIT=0");
+    tmux(&["kill-session", "-t", &s]);
+}
