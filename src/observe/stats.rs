@@ -66,6 +66,8 @@ pub struct StatsSlot {
     host_call_since_us: AtomicU64,
     slices: AtomicU64,
     restarts: AtomicU32,
+    /// The aggregator's digest of the row it last sent (see `aggregator::fingerprint`).
+    pub(crate) sent: AtomicU64,
 }
 
 impl StatsSlot {

@@ -233,15 +233,30 @@ pub fn state(row: &ProcessRow) -> &'static str {
     }
 }
 
-/// Does the row mention `needle` (pid, names, module, function or state)?
+/// Does the row mention `needle` (pid, names, module, function or state), ignoring ASCII
+/// case? Allocates only for a needle with a dot (module.function) or made of digits (pid).
 pub fn matches(row: &ProcessRow, needle: &str) -> bool {
-    let needle = needle.to_lowercase();
-    row.pid.to_string().contains(&needle)
-        || row.names.iter().any(|n| n.to_lowercase().contains(&needle))
-        || format!("{}.{}", row.module, row.function)
-            .to_lowercase()
-            .contains(&needle)
-        || state(row).contains(&needle)
+    if needle
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b"<.>".contains(&b))
+        && row.pid.to_string().contains(needle)
+    {
+        return true;
+    }
+    row.names.iter().any(|n| contains(n, needle))
+        || contains(&row.module, needle)
+        || contains(&row.function, needle)
+        || contains(state(row), needle)
+        || (needle.contains('.') && contains(&format!("{}.{}", row.module, row.function), needle))
+}
+
+fn contains(hay: &str, needle: &str) -> bool {
+    let n = needle.len();
+    n == 0
+        || hay
+            .as_bytes()
+            .windows(n)
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Depth-first order of the spawn trees (a supervisor's children are the processes it

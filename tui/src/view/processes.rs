@@ -10,7 +10,7 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use super::fmt;
 use crate::model::{Column, Model, Tab, state};
 
-const WIDTHS: [u16; 9] = [9, 12, 22, 8, 7, 7, 11, 5, 4];
+const WIDTHS: [u16; 9] = [12, 12, 22, 8, 7, 7, 11, 5, 4];
 /// Which columns stay when the terminal is narrow, most important first.
 const PRIORITY: [usize; 9] = [0, 2, 3, 4, 6, 8, 7, 1, 5];
 
