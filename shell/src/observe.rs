@@ -18,7 +18,7 @@ pub struct ObserveArgs {
     /// opens when the observer closes.
     program: Option<PathBuf>,
     /// Watch a running node through its control socket (a path or tcp://HOST:PORT).
-    #[arg(long, value_name = "ADDR", conflicts_with_all = ["program", "replay"])]
+    #[arg(long, value_name = "ADDR", conflicts_with_all = ["program", "replay", "control"])]
     attach: Option<String>,
     /// The node's token (TCP); GRAIN_CONTROL_TOKEN works too.
     #[arg(long, requires = "attach")]

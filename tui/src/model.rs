@@ -39,11 +39,13 @@ pub enum Column {
     Mailbox,
     /// Restarts.
     Restarts,
+    /// The blocking host call it is in, and for how long (sorted longest first).
+    HostCall,
 }
 
 impl Column {
     /// Every column, left to right.
-    pub const ALL: [Column; 9] = [
+    pub const ALL: [Column; 10] = [
         Column::Pid,
         Column::Name,
         Column::Module,
@@ -53,6 +55,7 @@ impl Column {
         Column::Memory,
         Column::Mailbox,
         Column::Restarts,
+        Column::HostCall,
     ];
 
     /// Its heading.
@@ -67,6 +70,7 @@ impl Column {
             Column::Memory => "MEMORY/MAX",
             Column::Mailbox => "MBOX",
             Column::Restarts => "RST",
+            Column::HostCall => "HOST CALL",
         }
     }
 
@@ -201,6 +205,8 @@ impl Model {
                         Column::Memory => a.memory_bytes.cmp(&b.memory_bytes),
                         Column::Mailbox => a.mailbox_len.cmp(&b.mailbox_len),
                         Column::Restarts => a.restarts.cmp(&b.restarts),
+                        // Waiting longest first (the oldest `since`), then the rest.
+                        Column::HostCall => since(a).cmp(&since(b)),
                     };
                     let o = o.then(a.pid.cmp(&b.pid));
                     if self.invert { o.reverse() } else { o }
@@ -215,6 +221,11 @@ impl Model {
         }
         self.selected = self.selected.min(self.order.len().saturating_sub(1));
     }
+}
+
+/// Sorts rows in a host call by when they entered it (longest first), then the others.
+fn since(row: &ProcessRow) -> (bool, u64) {
+    row.host_call.map_or((true, 0), |(_, t)| (false, t))
 }
 
 /// A row's state as shown: the host call it waits in, if any.

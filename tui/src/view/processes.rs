@@ -10,9 +10,9 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use super::fmt;
 use crate::model::{Column, Model, Tab, state};
 
-const WIDTHS: [u16; 9] = [12, 12, 22, 8, 7, 7, 11, 5, 4];
+const WIDTHS: [u16; 10] = [12, 12, 22, 8, 7, 7, 11, 5, 4, 22];
 /// Which columns stay when the terminal is narrow, most important first.
-const PRIORITY: [usize; 9] = [0, 2, 3, 4, 6, 8, 7, 1, 5];
+const PRIORITY: [usize; 10] = [0, 2, 3, 4, 6, 8, 7, 1, 5, 9];
 
 /// The columns that fit in `width`, in their order on screen.
 fn fitting(width: u16) -> Vec<usize> {
@@ -110,5 +110,9 @@ fn cells(m: &Model, r: &ProcessRow, depth: usize, folded: bool) -> Vec<Cell<'sta
         Cell::from(format!("{}/{max}", fmt::bytes(r.memory_bytes))),
         Cell::from(r.mailbox_len.to_string()),
         Cell::from(restarts),
+        Cell::from(r.host_call.map_or_else(String::new, |(call, since)| {
+            let name = call.name().trim_start_matches("lunatic::");
+            format!("{name} {}", fmt::secs(t.at_us.saturating_sub(since)))
+        })),
     ]
 }

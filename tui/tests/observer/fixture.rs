@@ -213,6 +213,7 @@ pub fn scenario(name: &str) -> (grain_tui::Model, u16, u16) {
     grain_tui::update(&mut m, grain_tui::Msg::Host(12.0, 3 << 30, 24 << 30));
     let (keys_pressed, w, h) = match name {
         "processes" => ("", 100, 12),
+        "wide" => ("", 132, 9),
         "sorted" => (">>>>I", 100, 12),
         "filtered" => ("\\work", 100, 8),
         "tree" => ("t", 100, 10),

@@ -47,7 +47,10 @@ fn sorting_and_inverting() {
     keys(&mut m, "I");
     assert_eq!(pids(&m), [3, 1, 12, 2]);
     keys(&mut m, "<<<<<");
-    assert_eq!(m.sort, Column::Restarts, "< wraps around");
+    assert_eq!(m.sort, Column::HostCall, "< wraps around");
+    // Waiting longest first: <0.1>, <0.2>, <0.12> since 0 (the fixture's), the busy one last.
+    keys(&mut m, "I");
+    assert_eq!(pids(&m), [1, 2, 12, 3]);
 }
 
 #[test]

@@ -17,6 +17,11 @@ fn processes() {
 }
 
 #[test]
+fn processes_in_a_wide_terminal_show_the_host_call() {
+    insta::assert_snapshot!(screen("wide"));
+}
+
+#[test]
 fn processes_sorted_by_fuel_rate_descending() {
     insta::assert_snapshot!(screen("sorted"));
 }
