@@ -63,7 +63,7 @@ pub(crate) async fn park<F: std::future::Future>(caller: &mut Caller<'_>, fut: F
     loop {
         tokio::select! {
             out = &mut fut => return out,
-            _ = cell.inspector.arrived.notified() => {
+            _ = cell.inspector.arrived.notified(), if caller.data().initialized => {
                 let memory = caller.data().memory;
                 cell.inspector.serve(memory.map(|m| m.data(&*caller)));
             }

@@ -122,7 +122,9 @@ async fn execute(
             state.cell.stats.set_fuel_used(state.fuel_start - left);
         }
         state.cell.stats.count_slice();
-        if state.cell.inspector.wanted() {
+        // Not while instantiating: the memory is not known yet (a request waits for the
+        // next tick, or for the process to park).
+        if state.initialized && state.cell.inspector.wanted() {
             let (cell, memory) = (state.cell.clone(), state.memory);
             cell.inspector.serve(memory.map(|m| m.data(&ctx)));
         }

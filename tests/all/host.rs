@@ -121,6 +121,37 @@ async fn memory_of_parked_and_busy_processes_can_be_read_safely() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_read_during_instantiation_waits_for_the_memory() {
+    // The start function computes for a while, so epoch ticks (safe points) come while the
+    // process is still being instantiated: a read asked then must wait for the memory, not
+    // answer that there is none.
+    let node = Node::new();
+    let module = node
+        .rt
+        .load(
+            "slow_start",
+            r#"(module
+          (memory (export "memory") 1)
+          (data (i32.const 16) "ready")
+          (func $slow_start (local i64)
+            (loop $l (local.set 0 (i64.add (local.get 0) (i64.const 1)))
+              (br_if $l (i64.lt_u (local.get 0) (i64.const 30000000)))))
+          (start $slow_start)
+          (func (export "main") (loop $forever (br $forever))))"#
+                .as_bytes(),
+        )
+        .unwrap();
+    let p = node
+        .rt
+        .spawn(&module, "main", &[], ProcessConfig::default())
+        .unwrap();
+    assert_eq!(p.stats().status(), grain::observe::Status::Starting);
+    assert_eq!(p.read_memory(16, 5).await.unwrap(), b"ready");
+    p.kill();
+    wait(&p).await;
+}
+
 #[tokio::test]
 async fn the_runtime_remembers_how_processes_ended() {
     let node = Node::new();
