@@ -140,7 +140,15 @@ fn a_lunatic_rs_supervisors_restarts_are_restart_events() {
         let main = rt
             .spawn(&module, "_start", &[], grain::ProcessConfig::root())
             .unwrap();
-        assert_eq!(main.wait().await, grain::ExitReason::Normal);
+        // A hang here was seen once in CI (cause not found yet): fail with what the guest
+        // printed rather than hang the suite.
+        let ended = tokio::time::timeout(std::time::Duration::from_secs(60), main.wait()).await;
+        assert_eq!(
+            ended,
+            Ok(grain::ExitReason::Normal),
+            "the supervisor guest did not end; it printed:\n{}",
+            out.text()
+        );
         assert!(
             out.text().contains("after the restart: 100"),
             "{}",
