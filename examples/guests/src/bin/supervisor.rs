@@ -67,8 +67,14 @@ fn main() {
     worker.send(Inc);
     println!("before the crash: {}", worker.request(Count));
     worker.send(Crash);
-    // Give the supervisor a moment to restart the child.
-    lunatic::sleep(Duration::from_millis(100));
-    let worker = sup.children().0;
+    // Wait for the supervisor to restart the child: a new process. (Asking the old one would
+    // wait forever: it is gone.)
+    let worker = loop {
+        let now = sup.children().0;
+        if now != worker {
+            break now;
+        }
+        lunatic::sleep(Duration::from_millis(10));
+    };
     println!("after the restart: {}", worker.request(Count));
 }
