@@ -140,7 +140,7 @@ fn a_lunatic_rs_supervisors_restarts_are_restart_events() {
         let main = rt
             .spawn(&module, "_start", &[], grain::ProcessConfig::root())
             .unwrap();
-        // A hang here was seen once in CI (cause not found yet): fail with what the guest
+        // Should the guest ever wait forever (it once asked a dead worker), fail with what it
         // printed rather than hang the suite.
         let ended = tokio::time::timeout(std::time::Duration::from_secs(60), main.wait()).await;
         assert_eq!(
