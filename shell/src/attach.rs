@@ -5,39 +5,24 @@ use grain_grammar::parse_line;
 
 use crate::control::{Client, Endpoint};
 use crate::observer::{RemoteNode, watch};
-use crate::script::{MORE, PROMPT};
+use crate::script::{MORE, inputs, push};
 
 /// Runs the lines of `text` on the node; returns the transcript and how many lines failed.
 /// A lost connection ends the transcript with the error, counted as a failure.
 pub fn script(client: &mut Client, text: &str) -> (String, usize) {
     let mut out = String::new();
     let mut failures = 0;
-    let mut pending = String::new();
-    for line in text.lines() {
-        out.push_str(if pending.is_empty() { PROMPT } else { MORE });
-        out.push_str(line);
-        out.push('\n');
-        if !pending.is_empty() {
-            pending.push('\n');
-        }
-        pending.push_str(line);
-        if parse_line(&pending).is_err_and(|e| e.incomplete) {
-            continue;
-        }
-        let (text, ok, quit) = match client.eval(&std::mem::take(&mut pending)) {
+    for (echo, input) in inputs(text) {
+        out.push_str(&echo);
+        let (text, ok, quit) = match client.eval(&input) {
             Ok(reply) => reply,
             Err(e) => {
                 out.push_str(&format!("error: {e}\n"));
                 return (out, failures + 1);
             }
         };
-        if !ok {
-            failures += 1;
-        }
-        out.push_str(&text);
-        if !text.is_empty() && !text.ends_with('\n') {
-            out.push('\n');
-        }
+        failures += usize::from(!ok);
+        push(&mut out, &text);
         if quit {
             break;
         }

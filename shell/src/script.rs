@@ -13,31 +13,39 @@ pub const PROMPT: &str = "grain> ";
 /// The prompt of a continuation line.
 pub const MORE: &str = "....> ";
 
+/// The inputs of a script, each with its echo in the transcript: a line that leaves a bracket
+/// or quote open continues on the next (echoed after [`MORE`]); an unfinished last input
+/// runs as it is.
+pub fn inputs(text: &str) -> Vec<(String, String)> {
+    let mut inputs = Vec::new();
+    let (mut echo, mut pending) = (String::new(), String::new());
+    for line in text.lines() {
+        echo.push_str(if pending.is_empty() { PROMPT } else { MORE });
+        echo.push_str(line);
+        echo.push('\n');
+        if !pending.is_empty() {
+            pending.push('\n');
+        }
+        pending.push_str(line);
+        if !parse_line(&pending).is_err_and(|e| e.incomplete) {
+            inputs.push((std::mem::take(&mut echo), std::mem::take(&mut pending)));
+        }
+    }
+    if !pending.is_empty() {
+        inputs.push((echo, pending));
+    }
+    inputs
+}
+
 /// Runs every line of `text`; returns the transcript and how many lines failed.
 pub async fn run(sh: &mut Shell, text: &str) -> (String, usize) {
     let mut out = String::new();
     let mut failures = 0;
-    let mut pending = String::new();
-    for line in text.lines() {
-        if pending.is_empty() {
-            out.push_str(&format!("{PROMPT}{line}\n"));
-            pending.push_str(line);
-        } else {
-            out.push_str(&format!("{MORE}{line}\n"));
-            pending.push('\n');
-            pending.push_str(line);
+    for (echo, input) in inputs(text) {
+        out.push_str(&echo);
+        if eval(sh, &input, &mut out, &mut failures).await {
+            break;
         }
-        if parse_line(&pending).is_err_and(|e| e.incomplete) {
-            continue;
-        }
-        let input = std::mem::take(&mut pending);
-        let quit = eval(sh, &input, &mut out, &mut failures).await;
-        if quit {
-            return (out, failures);
-        }
-    }
-    if !pending.is_empty() {
-        eval(sh, &pending, &mut out, &mut failures).await;
     }
     (out, failures)
 }
@@ -83,7 +91,8 @@ pub(crate) async fn settle(sh: &Shell) {
     }
 }
 
-fn push(out: &mut String, text: &str) {
+/// Appends `text` to a transcript, ending it with a newline.
+pub(crate) fn push(out: &mut String, text: &str) {
     if !text.is_empty() {
         out.push_str(text);
         if !text.ends_with('\n') {

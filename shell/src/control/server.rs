@@ -17,7 +17,8 @@ use crate::Shell;
 struct Policy {
     node: String,
     token: Option<String>,
-    tcp_changes: bool,
+    /// May connections change the node (always over Unix; over TCP when allowed)?
+    changes: bool,
 }
 
 /// A listening control socket; dropping it stops listening (and removes a Unix socket file).
@@ -59,7 +60,7 @@ pub async fn serve(
             let policy = Arc::new(Policy {
                 node: path.display().to_string(),
                 token: None,
-                tcp_changes: true,
+                changes: true,
             });
             let task = tokio::spawn(async move {
                 while let Ok((stream, _)) = listener.accept().await {
@@ -69,7 +70,7 @@ pub async fn serve(
                         let (r, w) = stream.into_split();
                         let refusal = (!same_user)
                             .then(|| "only the node's owner may use its control socket".into());
-                        connection(rt, policy, r, w, false, refusal).await;
+                        connection(rt, policy, r, w, refusal).await;
                     });
                 }
             });
@@ -90,14 +91,14 @@ pub async fn serve(
             let policy = Arc::new(Policy {
                 node: format!("tcp://{local}"),
                 token: Some(token.clone()),
-                tcp_changes,
+                changes: tcp_changes,
             });
             let task = tokio::spawn(async move {
                 while let Ok((stream, _)) = listener.accept().await {
                     let (rt, policy) = (rt.clone(), policy.clone());
                     tokio::spawn(async move {
                         let (r, w) = stream.into_split();
-                        connection(rt, policy, r, w, true, None).await;
+                        connection(rt, policy, r, w, None).await;
                     });
                 }
             });
@@ -160,14 +161,8 @@ async fn send<W: AsyncWrite + Unpin>(w: &mut W, response: &Response) -> bool {
     w.write_all(&line).await.is_ok()
 }
 
-async fn connection<R, W>(
-    rt: Runtime,
-    policy: Arc<Policy>,
-    r: R,
-    mut w: W,
-    tcp: bool,
-    refusal: Option<String>,
-) where
+async fn connection<R, W>(rt: Runtime, policy: Arc<Policy>, r: R, mut w: W, refusal: Option<String>)
+where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
@@ -187,7 +182,7 @@ async fn connection<R, W>(
         send(&mut w, &Response::Refused { reason }).await;
         return;
     }
-    let changes = !tcp || policy.tcp_changes;
+    let changes = policy.changes;
     let welcome = Response::Welcome {
         node: policy.node.clone(),
         changes,

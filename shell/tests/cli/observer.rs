@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::{self, Node, temp_dir};
-use crate::tmux::{ensure_tmux, screen, tmux, wait_for};
+use crate::tmux::{new_session, screen, send_keys, tmux, wait_for};
 
 /// The RST column of the row of `function` (the last number on its line).
 fn restarts(screen: &str, function: &str) -> Option<u64> {
@@ -13,21 +13,13 @@ fn restarts(screen: &str, function: &str) -> Option<u64> {
     line.split_whitespace().last()?.parse().ok()
 }
 
-fn keys(session: &str, keys: &[&str]) {
-    let mut args = vec!["send-keys", "-t", session];
-    args.extend_from_slice(keys);
-    tmux(&args);
-}
-
 #[test]
 fn watch_a_live_node_kill_a_process_and_replay_it() {
-    ensure_tmux();
     let dir = temp_dir("observe");
     let sock = dir.join("node.sock");
     let node = Node::start("examples/wat/flaky.wat", sock.to_str().unwrap(), &[]);
     node.wait_for("flaky.idle");
     let record = dir.join("session.jsonl");
-    let session = format!("grain-observe-test-{}", std::process::id());
     // A shell in the terminal runs the observer, then reports the terminal's mode.
     let command = format!(
         "{} observe --attach {} --record {}; stty -a | grep -q ' icanon' && echo TERMINAL-RESTORED; sleep 60",
@@ -35,20 +27,7 @@ fn watch_a_live_node_kill_a_process_and_replay_it() {
         node.addr,
         record.display()
     );
-    let root = support::root();
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "-c",
-        root.to_str().unwrap(),
-        &command,
-    ]);
+    let session = new_session("observe-test", 100, 30, &command);
     let first = wait_for(&session, "flaky._start");
     assert!(
         first.contains("LIVE") && first.contains("flaky.idle"),
@@ -68,18 +47,18 @@ fn watch_a_live_node_kill_a_process_and_replay_it() {
     }
 
     // The tree shows the worker under its supervisor.
-    keys(&session, &["t"]);
+    send_keys(&session, &["t"]);
     wait_for(&session, "  <0.2>");
-    keys(&session, &["t"]);
+    send_keys(&session, &["t"]);
 
     // Filter to the idle process, kill it (confirming), see it leave the table.
-    keys(&session, &["\\", "idle", "Enter"]);
+    send_keys(&session, &["\\", "idle", "Enter"]);
     wait_for(&session, "filter: idle");
-    keys(&session, &["k"]);
+    send_keys(&session, &["k"]);
     wait_for(&session, "Kill <0.2>? y/n");
-    keys(&session, &["y"]);
+    send_keys(&session, &["y"]);
     wait_for(&session, "killed <0.2>");
-    keys(&session, &["Escape"]);
+    send_keys(&session, &["Escape"]);
     let deadline = Instant::now() + Duration::from_secs(10);
     while screen(&session).contains("flaky.idle") {
         assert!(
@@ -91,7 +70,7 @@ fn watch_a_live_node_kill_a_process_and_replay_it() {
     wait_for(&session, "flaky.worker");
 
     // Quit: the terminal is back in its normal mode.
-    keys(&session, &["q"]);
+    send_keys(&session, &["q"]);
     let after = wait_for(&session, "TERMINAL-RESTORED");
     assert!(
         !after.contains("LIVE"),
@@ -113,24 +92,14 @@ fn watch_a_live_node_kill_a_process_and_replay_it() {
         env!("CARGO_BIN_EXE_grain"),
         record.display()
     );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &replay,
-    ]);
+    let session = new_session("observe-replay", 100, 30, &replay);
     let shown = wait_for(&session, "flaky._start");
     assert!(shown.contains("replay of"), "{shown}");
-    keys(&session, &["k"]);
+    send_keys(&session, &["k"]);
     wait_for(&session, "Kill <0.");
-    keys(&session, &["y"]);
+    send_keys(&session, &["y"]);
     wait_for(&session, "a replay cannot kill");
-    keys(&session, &["q"]);
+    send_keys(&session, &["q"]);
     let deadline = Instant::now() + Duration::from_secs(10);
     while std::process::Command::new("tmux")
         .args(["has-session", "-t", &session])
@@ -162,35 +131,16 @@ fn observe_needs_a_terminal_and_says_so() {
     );
 }
 
-/// Starts `command` (run by sh in the repository root) in a new tmux session.
-fn session(name: &str, command: &str) -> String {
-    ensure_tmux();
-    let session = format!("grain-{name}-{}", std::process::id());
-    let root = support::root();
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "-c",
-        root.to_str().unwrap(),
-        command,
-    ]);
-    session
-}
-
 #[test]
 fn observe_from_the_shell_and_come_back() {
     let grain = env!("CARGO_BIN_EXE_grain");
     let dir = temp_dir("shell-control");
     let sock = dir.join("shell.sock");
     let history = dir.join("history");
-    let s = session(
+    let s = new_session(
         "shell-observe",
+        100,
+        30,
         &format!(
             "GRAIN_HISTORY={} {grain} shell --control {}; sleep 30",
             history.display(),
@@ -198,48 +148,52 @@ fn observe_from_the_shell_and_come_back() {
         ),
     );
     wait_for(&s, "grain>");
-    keys(&s, &["p = run examples/wat/flaky.wat", "Enter"]);
+    send_keys(&s, &["p = run examples/wat/flaky.wat", "Enter"]);
     wait_for(&s, "p = $1 = <0.");
     // The shell's runtime has a control socket: another terminal can work on it.
     let out = support::run_with_input(&["shell", "--attach", sock.to_str().unwrap()], "tree\n");
     assert!(out.stdout.contains("flaky._start"), "{}", out.stdout);
-    keys(&s, &["observe", "Enter"]);
+    send_keys(&s, &["observe", "Enter"]);
     let shown = wait_for(&s, "flaky._start");
     assert!(
         shown.contains("this shell's runtime") && shown.contains("host.shell"),
         "{shown}"
     );
-    keys(&s, &["q"]);
-    keys(&s, &["p", "Enter"]);
+    send_keys(&s, &["q"]);
+    send_keys(&s, &["p", "Enter"]);
     let back = wait_for(&s, "p = <0.");
     assert!(!back.contains("LIVE"), "the observer is gone:\n{back}");
-    keys(&s, &["quit", "Enter"]);
+    send_keys(&s, &["quit", "Enter"]);
     tmux(&["kill-session", "-t", &s]);
 }
 
 #[test]
 fn observe_a_program_or_a_fresh_node() {
     let grain = env!("CARGO_BIN_EXE_grain");
-    let s = session(
+    let s = new_session(
         "observe-program",
+        100,
+        30,
         &format!("{grain} observe examples/wat/flaky.wat; echo EXIT=$?; sleep 30"),
     );
     wait_for(&s, "flaky.worker");
-    keys(&s, &["q"]);
+    send_keys(&s, &["q"]);
     wait_for(&s, "EXIT=0");
     tmux(&["kill-session", "-t", &s]);
 
-    let s = session(
+    let s = new_session(
         "observe-fresh",
+        100,
+        30,
         &format!("{grain} observe; echo EXIT=$?; sleep 30"),
     );
     let shown = wait_for(&s, "host.shell");
     assert!(shown.contains("a fresh node"), "{shown}");
-    keys(&s, &["q"]);
+    send_keys(&s, &["q"]);
     wait_for(&s, "`observe` reopens it");
-    keys(&s, &["run examples/wat/hello.wat", "Enter"]);
+    send_keys(&s, &["run examples/wat/hello.wat", "Enter"]);
     wait_for(&s, "Hello");
-    keys(&s, &["quit", "Enter"]);
+    send_keys(&s, &["quit", "Enter"]);
     wait_for(&s, "EXIT=0");
     tmux(&["kill-session", "-t", &s]);
 }
@@ -251,20 +205,22 @@ fn an_attached_shell_opens_the_observer_here() {
     let node = Node::start("examples/wat/flaky.wat", sock.to_str().unwrap(), &[]);
     node.wait_for("flaky.idle");
     let grain = env!("CARGO_BIN_EXE_grain");
-    let s = session(
+    let s = new_session(
         "attached-observe",
+        100,
+        30,
         &format!(
             "{grain} shell --attach {}; echo EXIT=$?; sleep 30",
             node.addr
         ),
     );
     wait_for(&s, "attached to");
-    keys(&s, &["observe", "Enter"]);
+    send_keys(&s, &["observe", "Enter"]);
     wait_for(&s, "flaky.idle");
-    keys(&s, &["q"]);
-    keys(&s, &["ps", "Enter"]);
+    send_keys(&s, &["q"]);
+    send_keys(&s, &["ps", "Enter"]);
     wait_for(&s, "host.shell");
-    keys(&s, &["quit", "Enter"]);
+    send_keys(&s, &["quit", "Enter"]);
     wait_for(&s, "EXIT=0");
     tmux(&["kill-session", "-t", &s]);
 }

@@ -3,60 +3,39 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support;
-use crate::tmux::{ensure_tmux, screen, tmux, wait_for};
+use crate::tmux::{new_session, screen, send_keys, wait_for};
 
 #[test]
 fn the_shell_works_in_a_real_terminal() {
-    ensure_tmux();
-    let session = format!("grain-shell-test-{}", std::process::id());
-    let history = std::env::temp_dir().join(format!("{session}.history"));
+    let history =
+        std::env::temp_dir().join(format!("grain-shell-test-{}.history", std::process::id()));
     let command = format!(
         "GRAIN_HISTORY={} {} shell",
         history.display(),
         env!("CARGO_BIN_EXE_grain")
     );
-    let root = support::root();
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "-c",
-        root.to_str().unwrap(),
-        &command,
-    ]);
+    let session = new_session("shell-test", 120, 40, &command);
     wait_for(&session, "grain>");
 
     // Tab completes a command name.
-    tmux(&["send-keys", "-t", &session, "hel", "Tab"]);
+    send_keys(&session, &["hel", "Tab"]);
     wait_for(&session, "grain> help");
-    tmux(&["send-keys", "-t", &session, "Enter"]);
+    send_keys(&session, &["Enter"]);
     wait_for(&session, "commands (help COMMAND for details)");
 
     // Tab completes a path.
-    tmux(&["send-keys", "-t", &session, "load examples/wat/coun", "Tab"]);
+    send_keys(&session, &["load examples/wat/coun", "Tab"]);
     wait_for(&session, "examples/wat/counter.wat");
-    tmux(&["send-keys", "-t", &session, "Enter"]);
+    send_keys(&session, &["Enter"]);
     wait_for(&session, "loaded counter");
 
     // An unfinished line asks for more, then runs whole.
-    tmux(&[
-        "send-keys",
-        "-t",
-        &session,
-        "spawn counter.counter(",
-        "Enter",
-    ]);
+    send_keys(&session, &["spawn counter.counter(", "Enter"]);
     std::thread::sleep(Duration::from_millis(300));
-    tmux(&["send-keys", "-t", &session, ")", "Enter"]);
+    send_keys(&session, &[")", "Enter"]);
     wait_for(&session, "$1 = <0.2>");
 
-    tmux(&["send-keys", "-t", &session, "quit", "Enter"]);
+    send_keys(&session, &["quit", "Enter"]);
     let deadline = Instant::now() + Duration::from_secs(10);
     while Command::new("tmux")
         .args(["has-session", "-t", &session])

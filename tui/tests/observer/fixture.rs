@@ -29,6 +29,18 @@ pub fn row(id: u64, parent: Option<u64>, function: &str) -> ProcessRow {
     }
 }
 
+/// The busy process `<0.3>`: running, with `fuel` used and `mib` MiB of its 16.
+fn busy(fuel: u64, mib: u64) -> ProcessRow {
+    ProcessRow {
+        status: Status::Running,
+        host_call: None,
+        fuel_used: fuel,
+        memory_bytes: mib * 1_048_576,
+        memory_limit: Some(16 * 1_048_576),
+        ..row(3, Some(1), "spin")
+    }
+}
+
 fn event(at_us: u64, pid: u64, kind: EventKind) -> Event {
     Event {
         at_us,
@@ -57,14 +69,7 @@ pub fn snapshot() -> Snapshot {
         mailbox_len: 3,
         ..row(2, Some(1), "idle")
     };
-    let busy = ProcessRow {
-        status: Status::Running,
-        host_call: None,
-        fuel_used: 4_000_000,
-        memory_bytes: 2 * 1_048_576,
-        memory_limit: Some(16 * 1_048_576),
-        ..row(3, Some(1), "spin")
-    };
+    let busy = busy(4_000_000, 2);
     let worker = ProcessRow {
         restarts: 2,
         host_call: Some((HostCall::Sleep, 9_800_000)),
@@ -123,14 +128,7 @@ pub fn snapshot() -> Snapshot {
 
 /// One second later: the busy process burned fuel, the worker crashed and was restarted.
 pub fn delta() -> Delta {
-    let busy = ProcessRow {
-        status: Status::Running,
-        host_call: None,
-        fuel_used: 6_000_000,
-        memory_bytes: 3 * 1_048_576,
-        memory_limit: Some(16 * 1_048_576),
-        ..row(3, Some(1), "spin")
-    };
+    let busy = busy(6_000_000, 3);
     let sup = ProcessRow {
         restarts: 3,
         fuel_used: 150,
