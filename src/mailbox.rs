@@ -5,29 +5,59 @@
 //! has scanned, so a message arriving in a deep queue costs one comparison, not a rescan.
 
 use std::collections::VecDeque;
+use std::future::poll_fn;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-use tokio::sync::Notify;
+use std::task::{Poll, Waker};
 
 use crate::message::Message;
 
 /// A queue of messages with selective receive by tag.
 #[derive(Debug, Default)]
 pub struct Mailbox {
-    queue: Mutex<VecDeque<Message>>,
+    inner: Mutex<Inner>,
     len: AtomicUsize,
-    arrived: Notify,
+}
+
+/// The queue and whoever waits on it. Only the owner receives, so there is one waiter; a
+/// waker slot under the queue's lock is all it takes (`tokio::sync::Notify` cost a waiter
+/// list and two more locks per receive). Other waiters, should a host process's handle be
+/// shared, wait in `others`.
+#[derive(Debug, Default)]
+struct Inner {
+    queue: VecDeque<Message>,
+    waiter: Option<Waker>,
+    others: Vec<Waker>,
+}
+
+impl Inner {
+    fn wait(&mut self, waker: &Waker) {
+        match &self.waiter {
+            Some(w) if w.will_wake(waker) => {}
+            None => self.waiter = Some(waker.clone()),
+            Some(_) if self.others.iter().any(|w| w.will_wake(waker)) => {}
+            Some(_) => self.others.push(waker.clone()),
+        }
+    }
 }
 
 impl Mailbox {
     /// Appends a message and wakes the owner if it waits.
     pub fn push(&self, message: Message) {
-        let mut queue = self.queue.lock().expect("mailbox lock");
-        queue.push_back(message);
-        self.len.store(queue.len(), Ordering::Relaxed);
-        drop(queue);
-        self.arrived.notify_one();
+        let mut inner = self.inner.lock().expect("mailbox lock");
+        inner.queue.push_back(message);
+        self.len.store(inner.queue.len(), Ordering::Relaxed);
+        let waiter = inner.waiter.take();
+        let others = if inner.others.is_empty() {
+            Vec::new()
+        } else {
+            std::mem::take(&mut inner.others)
+        };
+        drop(inner);
+        if let Some(waker) = waiter {
+            waker.wake();
+        }
+        others.into_iter().for_each(Waker::wake);
     }
 
     /// The number of queued messages.
@@ -42,7 +72,7 @@ impl Mailbox {
 
     /// Takes the first message matching `tags` (`None` = any), if one is queued now.
     pub fn try_take(&self, tags: Option<&[i64]>) -> Option<Message> {
-        self.take_from(tags, 0).ok()
+        self.take_from(tags, 0, None).ok()
     }
 
     /// Waits for the first message matching `tags`. Cancel-safe: a message is only removed
@@ -53,28 +83,33 @@ impl Mailbox {
 
     /// A mark for [`Mailbox::take_after`]: the messages queued now.
     pub fn mark(&self) -> usize {
-        self.queue.lock().expect("mailbox lock").len()
+        self.inner.lock().expect("mailbox lock").queue.len()
     }
 
     /// Like [`Mailbox::take`], but ignores the messages that were queued at `mark` (they cannot
     /// be the awaited reply): the request/response fast path. Take the mark before sending the
     /// request, since the reply may arrive before this is first polled.
     pub async fn take_after(&self, tags: Option<&[i64]>, mut from: usize) -> Message {
-        loop {
-            let notified = self.arrived.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            match self.take_from(tags, from) {
-                Ok(message) => return message,
-                Err(scanned) => from = scanned,
+        poll_fn(|cx| match self.take_from(tags, from, Some(cx.waker())) {
+            Ok(message) => Poll::Ready(message),
+            Err(scanned) => {
+                from = scanned;
+                Poll::Pending
             }
-            notified.await;
-        }
+        })
+        .await
     }
 
-    /// Removes the first match at or after `from`, or says how far the queue was scanned.
-    fn take_from(&self, tags: Option<&[i64]>, from: usize) -> Result<Message, usize> {
-        let mut queue = self.queue.lock().expect("mailbox lock");
+    /// Removes the first match at or after `from`, or says how far the queue was scanned
+    /// (and leaves `waker` to be woken by the next message).
+    fn take_from(
+        &self,
+        tags: Option<&[i64]>,
+        from: usize,
+        waker: Option<&Waker>,
+    ) -> Result<Message, usize> {
+        let mut inner = self.inner.lock().expect("mailbox lock");
+        let queue = &mut inner.queue;
         let found = queue
             .iter()
             .skip(from)
@@ -85,13 +120,19 @@ impl Mailbox {
                 self.len.store(queue.len(), Ordering::Relaxed);
                 Ok(message)
             }
-            None => Err(queue.len()),
+            None => {
+                let scanned = queue.len();
+                if let Some(waker) = waker {
+                    inner.wait(waker);
+                }
+                Err(scanned)
+            }
         }
     }
 
     /// Calls `f` on each queued message, front first, without taking any (for inspection).
     pub fn peek<R>(&self, f: impl FnOnce(&VecDeque<Message>) -> R) -> R {
-        f(&self.queue.lock().expect("mailbox lock"))
+        f(&self.inner.lock().expect("mailbox lock").queue)
     }
 }
 
@@ -142,6 +183,45 @@ mod tests {
         mb.push(data(5));
         assert_eq!(fut.await.tag(), Some(5));
         assert_eq!(mb.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn two_waiters_on_one_mailbox_both_get_a_message() {
+        let mb = std::sync::Arc::new(Mailbox::default());
+        let waiters: Vec<_> = (0..2)
+            .map(|_| {
+                let mb = mb.clone();
+                tokio::spawn(async move { mb.take(None).await.tag() })
+            })
+            .collect();
+        // Both are parked before anything arrives.
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        mb.push(data(1));
+        mb.push(data(2));
+        let mut tags = Vec::new();
+        for w in waiters {
+            let tag = tokio::time::timeout(std::time::Duration::from_secs(5), w)
+                .await
+                .expect("each waiter is woken")
+                .unwrap();
+            tags.push(tag.unwrap());
+        }
+        tags.sort();
+        assert_eq!(tags, [1, 2]);
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_wait_leaves_the_next_one_working() {
+        let mb = Mailbox::default();
+        let gone = tokio::time::timeout(std::time::Duration::from_millis(5), mb.take(None)).await;
+        assert!(gone.is_err());
+        let next = mb.take(Some(&[4]));
+        tokio::pin!(next);
+        assert!(futures_poll_once(next.as_mut()).await.is_none());
+        mb.push(data(4));
+        assert_eq!(next.await.tag(), Some(4));
     }
 
     async fn futures_poll_once<F: std::future::Future + Unpin>(f: F) -> Option<F::Output> {

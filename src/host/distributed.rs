@@ -80,7 +80,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
             const F: &str = "lunatic::distributed::send";
             local(F, node)?;
             let message = take_outgoing(&mut caller, F)?;
-            deliver(&caller, pid, message);
+            deliver(&mut caller, pid, message);
             Ok(0)
         },
     )?;

@@ -52,10 +52,10 @@ pub(crate) fn take_outgoing(caller: &mut Caller<'_>, func: &'static str) -> Resu
 }
 
 /// Delivers to `pid` if it is alive; a message to a dead process is dropped, as in Erlang.
-pub(crate) fn deliver(caller: &Caller<'_>, pid: u64, message: Message) {
-    let state = caller.data();
+pub(crate) fn deliver(caller: &mut Caller<'_>, pid: u64, message: Message) {
+    let state = caller.data_mut();
     state.cell.stats.count_out();
-    if let Some(target) = state.rt.cell(Pid(pid)) {
+    if let Some(target) = state.target(Pid(pid)) {
         target.deliver(message);
     }
 }
@@ -74,7 +74,7 @@ async fn wait(
     call: HostCall,
 ) -> u32 {
     let cell = caller.data().cell.clone();
-    cell.stats.enter(call, caller.data().rt.now_us());
+    cell.stats.enter(call, caller.data().rt.coarse_now_us());
     let take = cell.mailbox.take_after(tags.as_deref(), mark.unwrap_or(0));
     let message = match timeout(ms) {
         None => Some(super::park(caller, take).await),
@@ -231,7 +231,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         "send",
         |mut caller: Caller<'_>, pid: u64| -> Result<u32> {
             let message = take_outgoing(&mut caller, "lunatic::message::send")?;
-            deliver(&caller, pid, message);
+            deliver(&mut caller, pid, message);
             Ok(0)
         },
     )?;

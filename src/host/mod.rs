@@ -60,15 +60,19 @@ pub(crate) async fn park<F: std::future::Future>(caller: &mut Caller<'_>, fut: F
             .set_fuel_used(caller.data().fuel_start.saturating_sub(left));
     }
     tokio::pin!(fut);
-    loop {
-        tokio::select! {
-            out = &mut fut => return out,
-            _ = cell.inspector.arrived.notified(), if caller.data().initialized => {
-                let memory = caller.data().memory;
-                cell.inspector.serve(memory.map(|m| m.data(&*caller)));
-            }
+    std::future::poll_fn(move |cx| {
+        if let std::task::Poll::Ready(out) = fut.as_mut().poll(cx) {
+            return std::task::Poll::Ready(out);
         }
-    }
+        // Registered before the check, so a request arriving in between still wakes us.
+        cell.inspector.wait(cx.waker());
+        if caller.data().initialized && cell.inspector.wanted() {
+            let memory = caller.data().memory;
+            cell.inspector.serve(memory.map(|m| m.data(&*caller)));
+        }
+        std::task::Poll::Pending
+    })
+    .await
 }
 
 /// Links every host function into `linker`.

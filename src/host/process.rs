@@ -267,7 +267,8 @@ fn add_spawning(linker: &mut Linker<ProcessState>) -> Result<()> {
         |mut caller: Caller<'_>, (millis,): (u64,)| {
             Box::new(async move {
                 let cell = caller.data().cell.clone();
-                cell.stats.enter(HostCall::Sleep, caller.data().rt.now_us());
+                cell.stats
+                    .enter(HostCall::Sleep, caller.data().rt.coarse_now_us());
                 let sleep = tokio::time::sleep(std::time::Duration::from_millis(millis));
                 super::park(&mut caller, sleep).await;
                 cell.stats.leave();

@@ -9,7 +9,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use tokio::sync::{Notify, oneshot};
+use std::task::Waker;
+
+use tokio::sync::oneshot;
 
 /// Why a memory read failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -46,13 +48,23 @@ struct Request {
 pub(crate) struct Inspector {
     pending: Mutex<Vec<Request>>,
     flag: AtomicBool,
-    pub(crate) arrived: Notify,
+    /// The parked process's task, woken by a request.
+    waiter: Mutex<Option<Waker>>,
 }
 
 impl Inspector {
     /// Is a request waiting? (Cheap: checked at every epoch tick.)
     pub(crate) fn wanted(&self) -> bool {
-        self.flag.load(Ordering::Relaxed)
+        self.flag.load(Ordering::Acquire)
+    }
+
+    /// Leaves `waker` to be woken by the next request (a parked process calls this each time
+    /// it is polled, then checks [`Inspector::wanted`]).
+    pub(crate) fn wait(&self, waker: &Waker) {
+        let mut waiter = self.waiter.lock().expect("inspector lock");
+        if !waiter.as_ref().is_some_and(|w| w.will_wake(waker)) {
+            *waiter = Some(waker.clone());
+        }
     }
 
     /// Answers every pending request from `memory`.
@@ -99,8 +111,11 @@ impl Inspector {
             .lock()
             .expect("inspector lock")
             .push(Request { addr, len, reply });
-        self.flag.store(true, Ordering::Relaxed);
-        self.arrived.notify_one();
+        self.flag.store(true, Ordering::Release);
+        let waiter = self.waiter.lock().expect("inspector lock").take();
+        if let Some(waker) = waiter {
+            waker.wake();
+        }
         match tokio::time::timeout(wait, answer).await {
             Ok(Ok(result)) => result,
             Ok(Err(_)) => Err(InspectError::Exited),

@@ -1,12 +1,14 @@
 //! What a process's wasmtime `Store` holds.
 
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
 
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::WasiP1Ctx;
 
 use super::ProcessCell;
 use super::limits::Limiter;
+use crate::Pid;
 use crate::config::ProcessConfig;
 use crate::message::Message;
 use crate::module::Module;
@@ -37,6 +39,9 @@ pub struct ProcessState {
     pub(crate) net: Option<Box<crate::host::Net>>,
     /// SQLite connections and statements, created on first use.
     pub(crate) sqlite: Option<Box<crate::host::Sqlite>>,
+    /// The process last sent to: most senders talk to one partner at a time, and this
+    /// saves a process-table lookup per message. Weak, so it keeps no ended process alive.
+    last_target: Option<(Pid, Weak<ProcessCell>)>,
 }
 
 impl ProcessState {
@@ -61,7 +66,22 @@ impl ProcessState {
             wasi: None,
             net: None,
             sqlite: None,
+            last_target: None,
         }
+    }
+
+    /// The live process `pid`, if there is one (for sending).
+    pub(crate) fn target(&mut self, pid: Pid) -> Option<Arc<ProcessCell>> {
+        if let Some((last, weak)) = &self.last_target
+            && *last == pid
+        {
+            return weak
+                .upgrade()
+                .filter(|cell| !cell.finished.load(Ordering::Acquire));
+        }
+        let cell = self.rt.cell(pid)?;
+        self.last_target = Some((pid, Arc::downgrade(&cell)));
+        Some(cell)
     }
 
     /// The process's configuration.

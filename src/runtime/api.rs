@@ -56,6 +56,7 @@ impl Runtime {
             next_env: AtomicU64::new(1),
             config,
             started: Instant::now(),
+            started_coarse_us: super::clock::coarse_us(),
             spawned_total: AtomicU64::new(0),
             exited_total: AtomicU64::new(0),
             supervisors: DashMap::new(),

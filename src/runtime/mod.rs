@@ -3,6 +3,7 @@
 
 mod api;
 mod arena;
+mod clock;
 mod engine;
 mod stdio;
 
@@ -93,6 +94,8 @@ pub(crate) struct RuntimeInner {
     pub(crate) next_env: AtomicU64,
     pub(crate) config: RuntimeConfig,
     pub(crate) started: Instant,
+    /// `started` on the coarse clock.
+    pub(crate) started_coarse_us: u64,
     pub(crate) spawned_total: AtomicU64,
     pub(crate) exited_total: AtomicU64,
     pub(crate) supervisors: DashMap<Pid, Arc<crate::supervisor::Shared>>,
@@ -106,6 +109,12 @@ impl RuntimeInner {
     /// µs since the runtime started.
     pub(crate) fn now_us(&self) -> u64 {
         self.started.elapsed().as_micros() as u64
+    }
+
+    /// µs since the runtime started, on the coarse clock (off by up to a kernel tick; for
+    /// stamps on hot paths).
+    pub(crate) fn coarse_now_us(&self) -> u64 {
+        clock::coarse_us().saturating_sub(self.started_coarse_us)
     }
 
     pub(crate) fn emit(&self, pid: Pid, kind: EventKind) {
