@@ -164,13 +164,10 @@ impl RuntimeInner {
         }
         cell.stats.set_status(Status::Starting);
         let params = req.params.into_iter().map(Param::val).collect();
-        tokio::spawn(task::run(
-            self.clone(),
-            cell.clone(),
-            signals,
-            req.module,
-            params,
-        ));
+        self.sched.spawn(
+            pid.0,
+            task::run(self.clone(), cell.clone(), signals, req.module, params),
+        );
         Ok(cell)
     }
 

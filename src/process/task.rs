@@ -90,7 +90,7 @@ async fn execute(
             && parent.stats.slices() == slice
             && tokio::time::Instant::now() < deadline
         {
-            tokio::task::yield_now().await;
+            crate::runtime::sched::yield_once().await;
         }
     }
     let fuel = cell.config.fuel_limit().unwrap_or(u64::MAX);

@@ -64,6 +64,9 @@ impl Runtime {
             metrics: crate::metrics::Metrics::default(),
             subscribe,
             stop,
+            sched: super::sched::Scheduler::start(
+                tokio::runtime::Handle::current().metrics().num_workers(),
+            ),
         });
         observe::start_aggregator(&inner, event_rx, subscribe_rx);
         Ok(Runtime { inner })

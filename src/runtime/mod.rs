@@ -5,6 +5,7 @@ mod api;
 mod arena;
 mod clock;
 mod engine;
+pub(crate) mod sched;
 mod stdio;
 
 use std::sync::Arc;
@@ -103,6 +104,8 @@ pub(crate) struct RuntimeInner {
     pub(crate) metrics: crate::metrics::Metrics,
     pub(crate) subscribe: mpsc::UnboundedSender<mpsc::UnboundedSender<Update>>,
     stop: Arc<AtomicBool>,
+    /// Runs the wasm processes.
+    pub(crate) sched: sched::Scheduler,
 }
 
 impl RuntimeInner {
