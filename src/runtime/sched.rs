@@ -162,8 +162,13 @@ impl Shared {
             return;
         };
         if info.woken_while_running {
-            // A process yielding: behind everything else here.
+            // A process yielding (its slice is up): behind everything else here. If a process
+            // it woke waits in the next-up slot, two want this thread: a sleeping one may
+            // take the yielder (a producer and its consumer then run side by side).
             self.push(local.index, runnable);
+            if local.next.is_some() {
+                self.wake_one_idle(local.index);
+            }
         } else if let Some(previous) = local.next.replace(runnable) {
             self.push(local.index, previous);
         }
