@@ -132,7 +132,9 @@ async fn execute(
     });
     store.set_epoch_deadline(1);
 
-    let instance = match pre.instantiate_async(&mut store).await {
+    // Boxed: the instantiation's state machine is big and only lives until here, while the
+    // process's own future lives as long as the process.
+    let instance = match Box::pin(pre.instantiate_async(&mut store)).await {
         Ok(instance) => instance,
         Err(e) => return instantiation_failure(&e),
     };
