@@ -75,6 +75,13 @@ impl Mailbox {
         self.take_from(tags, 0, None).ok()
     }
 
+    /// Like [`Mailbox::try_take`], skipping the messages queued at `mark` (see
+    /// [`Mailbox::take_after`]); without a match, says how far it looked (a mark for
+    /// `take_after`).
+    pub fn try_take_after(&self, tags: Option<&[i64]>, mark: usize) -> Result<Message, usize> {
+        self.take_from(tags, mark, None)
+    }
+
     /// Waits for the first message matching `tags`. Cancel-safe: a message is only removed
     /// when this returns it.
     pub async fn take(&self, tags: Option<&[i64]>) -> Message {

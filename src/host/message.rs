@@ -8,7 +8,7 @@ use super::{Caller, Result, fail, mem};
 use crate::Pid;
 use crate::message::{DataMessage, Message, Resource};
 use crate::observe::HostCall;
-use crate::process::ProcessState;
+use crate::process::{ProcessCell, ProcessState};
 
 const NS: &str = "lunatic::message";
 /// What `receive` returns on a timeout.
@@ -74,15 +74,16 @@ async fn wait(
     call: HostCall,
 ) -> u32 {
     let cell = caller.data().cell.clone();
-    cell.stats.enter(call, caller.data().rt.coarse_now_us());
-    let take = cell.mailbox.take_after(tags.as_deref(), mark.unwrap_or(0));
-    let message = match timeout(ms) {
-        None => Some(super::park(caller, take).await),
-        Some(d) => super::park(caller, tokio::time::timeout(d, take))
-            .await
-            .ok(),
+    // A message already here is taken without parking (nor yielding). A receive that does
+    // not wait only looks: a timer of 0 ms would park until the timer wheel's next tick.
+    let message = match cell
+        .mailbox
+        .try_take_after(tags.as_deref(), mark.unwrap_or(0))
+    {
+        Ok(message) => Some(message),
+        Err(_) if ms == 0 => None,
+        Err(scanned) => park_for(caller, &cell, tags, scanned, ms, call).await,
     };
-    cell.stats.leave();
     match message {
         Some(message) => {
             let code = message.kind_code();
@@ -91,6 +92,28 @@ async fn wait(
         }
         None => TIMEOUT,
     }
+}
+
+/// Parks until a message matching `tags` arrives or `ms` pass (`u64::MAX`: for ever).
+async fn park_for(
+    caller: &mut Caller<'_>,
+    cell: &ProcessCell,
+    tags: Option<Vec<i64>>,
+    mark: usize,
+    ms: u64,
+    call: HostCall,
+) -> Option<Message> {
+    cell.stats.enter(call, caller.data().rt.coarse_now_us());
+    cell.start_gate.open();
+    let take = cell.mailbox.take_after(tags.as_deref(), mark);
+    let message = match timeout(ms) {
+        None => Some(super::park(caller, take).await),
+        Some(d) => super::park(caller, tokio::time::timeout(d, take))
+            .await
+            .ok(),
+    };
+    cell.stats.leave();
+    message
 }
 
 pub(crate) fn push(caller: &mut Caller<'_>, func: &'static str, resource: Resource) -> Result<u64> {

@@ -47,6 +47,7 @@ fn add_modules_and_configs(linker: &mut Linker<ProcessState>) -> Result<()> {
                 let rt = caller.data().rt.clone();
                 let cell = caller.data().cell.clone();
                 cell.stats.enter(HostCall::CompileModule, rt.now_us());
+                cell.start_gate.open();
                 // Compiling is CPU-heavy: keep it off the scheduler's worker threads.
                 let compiled =
                     tokio::task::spawn_blocking(move || rt.compile("compiled", &bytes)).await;
@@ -269,6 +270,7 @@ fn add_spawning(linker: &mut Linker<ProcessState>) -> Result<()> {
                 let cell = caller.data().cell.clone();
                 cell.stats
                     .enter(HostCall::Sleep, caller.data().rt.coarse_now_us());
+                cell.start_gate.open();
                 let sleep = tokio::time::sleep(std::time::Duration::from_millis(millis));
                 super::park(&mut caller, sleep).await;
                 cell.stats.leave();

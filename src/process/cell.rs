@@ -47,6 +47,8 @@ pub(crate) struct ProcessCell {
     pub mailbox: Mailbox,
     pub stats: StatsSlot,
     pub inspector: super::Inspector,
+    /// Children waiting for this process's next yield point.
+    pub start_gate: super::start_gate::StartGate,
     /// The children this process spawned, to recognise it restarting them.
     pub lineage: super::lineage::Lineage,
     /// How its parent identifies it among its children (wasm parents only).
@@ -96,6 +98,7 @@ impl ProcessCell {
             mailbox: Mailbox::default(),
             stats: StatsSlot::default(),
             inspector: super::Inspector::default(),
+            start_gate: Default::default(),
             lineage: Default::default(),
             spawn_key: None,
             die_when_link_dies: AtomicBool::new(true),

@@ -7,6 +7,7 @@ mod limits;
 mod lineage;
 mod signals;
 mod spawn;
+mod start_gate;
 mod state;
 mod task;
 

@@ -16,9 +16,6 @@ use crate::runtime::RuntimeInner;
 /// figures an observer sees for a process that makes no calls.
 const FUEL_SYNC_INTERVAL: u64 = 1_000_000;
 
-/// The longest a new process waits for its parent's next yield point before it starts.
-const START_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
-
 /// Runs a process to its end.
 pub(crate) async fn run(
     rt: Arc<RuntimeInner>,
@@ -79,19 +76,9 @@ async fn execute(
     module: Module,
     params: Vec<Val>,
 ) -> ExitReason {
-    // A new process starts at its parent's next yield point (the end of its time slice, a
-    // park, or its end), so what the parent does in the same slice — send to it, link to it,
-    // kill it — comes first, however the machine schedules threads. START_WAIT is only a
-    // safety net.
+    // What the parent does in the slice that spawned this process comes first (start_gate).
     if let Some(parent) = cell.parent.and_then(|p| rt.cell(p)) {
-        let slice = parent.stats.slices();
-        let deadline = tokio::time::Instant::now() + START_WAIT;
-        while parent.stats.status() == Status::Running
-            && parent.stats.slices() == slice
-            && tokio::time::Instant::now() < deadline
-        {
-            crate::runtime::sched::yield_once().await;
-        }
+        super::start_gate::wait_for_yield(&parent).await;
     }
     let fuel = cell.config.fuel_limit().unwrap_or(u64::MAX);
     let pre = module.pre().clone();
@@ -122,6 +109,7 @@ async fn execute(
             state.cell.stats.set_fuel_used(state.fuel_start - left);
         }
         state.cell.stats.count_slice();
+        state.cell.start_gate.open();
         // Not while instantiating: the memory is not known yet (a request waits for the
         // next tick, or for the process to park).
         if state.initialized && state.cell.inspector.wanted() {
@@ -195,6 +183,7 @@ impl RuntimeInner {
             return;
         }
         cell.stats.set_status(Status::Exited);
+        cell.start_gate.open();
         self.processes.remove(&cell.pid);
         self.exited_total.fetch_add(1, Ordering::Relaxed);
         if cell.registered.load(Ordering::Relaxed) {

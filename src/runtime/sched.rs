@@ -325,21 +325,6 @@ fn run(shared: &Shared, index: usize) {
     drop(unsafe { (*lp).next.take() });
 }
 
-/// Lets the other processes of this executor run once.
-pub(crate) async fn yield_once() {
-    let mut yielded = false;
-    std::future::poll_fn(|cx: &mut Context<'_>| {
-        if yielded {
-            Poll::Ready(())
-        } else {
-            yielded = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    })
-    .await;
-}
-
 /// The executor polling on this thread, if any (for tests and diagnostics).
 #[cfg(test)]
 fn current_executor() -> Option<usize> {

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use tokio::sync::mpsc;
 
-use super::{Scheduler, current_executor, yield_once};
+use super::{Scheduler, current_executor};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -126,4 +126,19 @@ fn the_tokio_runtime_going_away_drops_every_waiting_process() {
         dropped.load(Ordering::SeqCst),
         "shutdown dropped the waiting process"
     );
+}
+
+/// Lets the other processes of this executor run once.
+async fn yield_once() {
+    let mut yielded = false;
+    std::future::poll_fn(|cx: &mut std::task::Context<'_>| {
+        if yielded {
+            std::task::Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    })
+    .await;
 }

@@ -86,3 +86,31 @@ async fn a_guest_sleeping_in_wasi_does_not_delay_another_process() {
         assert_eq!(wait(s).await, ExitReason::Normal);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_starts_at_its_parents_next_yield_point_even_with_a_core_free() {
+    // One long slice: the parent's spin below is all one slice.
+    let node = Node::configured(|c| c.time_slice = Duration::from_secs(5));
+    let (reason, out) = node
+        .run(
+            r#"
+    (data (i32.const 2000) "child")
+    (func (export "child") (param $parent i64)
+      (call $send_i64 (local.get $parent) (i64.const 7) (i64.const 1)))
+    (func (export "main")
+      (local $i i32)
+      (drop (call $spawn_arg (i64.const 0) (i32.const 2000) (i32.const 5) (call $process_id)))
+      ;; Some milliseconds of compute without a host call, while the other core idles.
+      (loop $spin
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $spin (i32.lt_u (local.get $i) (i32.const 1000000))))
+      ;; Not started yet: a receive that does not wait times out (9027).
+      (call $print_num (i64.extend_i32_u (call $recv_tag (i64.const 7) (i64.const 0))))
+      ;; The receive was a yield point: now it starts and says hello (0: a data message).
+      (call $print_num (i64.extend_i32_u (call $recv_tag (i64.const 7) (i64.const 5000)))))
+"#,
+        )
+        .await;
+    assert_eq!(reason, ExitReason::Normal);
+    assert_eq!(out, "9027\n0\n");
+}

@@ -1,0 +1,70 @@
+//! Children waiting for their parent's next yield point.
+//!
+//! A new process starts at its parent's next yield point (the end of its time slice, a park
+//! in a host call, or its end), so what the parent does in the same slice — send to it, link
+//! to it, kill it — comes first, however the threads are scheduled. The child waits here
+//! instead of spinning; the parent opens the gate at each yield point, which costs one load
+//! when nobody waits.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering, fence};
+use std::task::{Poll, Waker};
+use std::time::Duration;
+
+use super::ProcessCell;
+use crate::observe::Status;
+
+/// The longest a new process waits for its parent's next yield point (a safety net).
+const START_WAIT: Duration = Duration::from_millis(50);
+
+/// The children waiting for a process's next yield point.
+#[derive(Default)]
+pub(crate) struct StartGate {
+    armed: AtomicBool,
+    waiters: Mutex<Vec<Waker>>,
+}
+
+impl StartGate {
+    /// The process reached a yield point: wake the children waiting for it.
+    pub(crate) fn open(&self) {
+        // Pairs with the fence in `wait_for_yield`: either the child sees the new slice or
+        // status, or this sees the gate armed.
+        fence(Ordering::SeqCst);
+        if !self.armed.load(Ordering::Relaxed) {
+            return;
+        }
+        let waiters = {
+            let mut waiters = self.waiters.lock().unwrap_or_else(|e| e.into_inner());
+            self.armed.store(false, Ordering::Relaxed);
+            std::mem::take(&mut *waiters)
+        };
+        waiters.into_iter().for_each(Waker::wake);
+    }
+
+    fn arm(&self, waker: &Waker) {
+        let mut waiters = self.waiters.lock().unwrap_or_else(|e| e.into_inner());
+        if !waiters.iter().any(|w| w.will_wake(waker)) {
+            waiters.push(waker.clone());
+        }
+        self.armed.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Waits until `parent` is past the slice it is running now (at most [`START_WAIT`]).
+pub(crate) async fn wait_for_yield(parent: &ProcessCell) {
+    let slice = parent.stats.slices();
+    let moved_on = || parent.stats.status() != Status::Running || parent.stats.slices() != slice;
+    let wait = std::future::poll_fn(|cx| {
+        if moved_on() {
+            return Poll::Ready(());
+        }
+        parent.start_gate.arm(cx.waker());
+        fence(Ordering::SeqCst);
+        if moved_on() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    });
+    let _ = tokio::time::timeout(START_WAIT, wait).await;
+}
