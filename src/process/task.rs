@@ -176,7 +176,7 @@ impl RuntimeInner {
     }
 
     /// Everything that happens when a process ends, in order: it leaves the process table
-    /// and the registry, its links fail (when it failed), its monitors hear of it, observers
+    /// and the registry, its monitors hear of it, its links fail (when it failed), observers
     /// get the event, and waiters wake.
     pub(crate) fn finish(&self, cell: &Arc<ProcessCell>, reason: ExitReason) {
         if cell.finished.swap(true, Ordering::AcqRel) {
@@ -196,14 +196,9 @@ impl RuntimeInner {
             rel.dead = true;
             std::mem::take(&mut *rel)
         };
-        for (pid, tag) in relations.links {
-            if let Some(other) = self.cell(pid) {
-                other.relations().links.remove(&cell.pid);
-                if reason.is_failure() {
-                    other.signal(Signal::LinkDied { pid: cell.pid, tag });
-                }
-            }
-        }
+        // Monitors hear first: their notice goes straight into the mailbox, while a link's
+        // signal is turned into a notice (or a death) by the linked process's own task, on
+        // whichever thread runs it; this order keeps the two notices in one order.
         for pid in relations.monitored_by {
             if let Some(other) = self.cell(pid) {
                 other.relations().monitoring.remove(&cell.pid);
@@ -211,6 +206,14 @@ impl RuntimeInner {
                     pid: cell.pid,
                     reason: Some(reason.clone()),
                 });
+            }
+        }
+        for (pid, tag) in relations.links {
+            if let Some(other) = self.cell(pid) {
+                other.relations().links.remove(&cell.pid);
+                if reason.is_failure() {
+                    other.signal(Signal::LinkDied { pid: cell.pid, tag });
+                }
             }
         }
         if let (Some(key), true) = (&cell.spawn_key, reason.is_failure())
