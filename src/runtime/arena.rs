@@ -21,9 +21,11 @@
 
 use std::io;
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use wasmtime::{LinearMemory, MemoryCreator, MemoryType, StackCreator, StackMemory};
+
+use super::slots::{Slots, map, page_round, unmap};
 
 /// Bytes of address space per memory slot: a memory bigger than this moves out.
 pub(crate) const MEMORY_SLOT: usize = 8 << 20;
@@ -31,115 +33,6 @@ pub(crate) const MEMORY_SLOT: usize = 8 << 20;
 const MEMORY_SLOTS_PER_CHUNK: usize = 128;
 /// Stack slots per chunk mapping.
 const STACK_SLOTS_PER_CHUNK: usize = 256;
-/// Freed stacks kept warm (not returned to the kernel) for the next process.
-const WARM_STACKS: usize = 4_096;
-
-/// Maps `len` bytes of readable, writable, unreserved anonymous memory.
-fn map(len: usize) -> io::Result<usize> {
-    // SAFETY: a fresh anonymous mapping aliases nothing.
-    let addr = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-            -1,
-            0,
-        )
-    };
-    if addr == libc::MAP_FAILED {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(addr as usize)
-}
-
-/// Unmaps a mapping made by [`map`] (or grown by `mremap`).
-fn unmap(addr: usize, len: usize) {
-    // SAFETY: only called on mappings this module owns, when nothing uses them any more.
-    unsafe { libc::munmap(addr as *mut libc::c_void, len) };
-}
-
-/// Gives pages back to the kernel; they read as zeroes afterwards.
-fn discard(addr: usize, len: usize) {
-    // SAFETY: the range lies in a slot nobody owns at this point.
-    unsafe { libc::madvise(addr as *mut libc::c_void, len, libc::MADV_DONTNEED) };
-}
-
-fn page_round(len: usize) -> usize {
-    let page = 4096;
-    len.div_ceil(page) * page
-}
-
-/// A pool of equal slots in chunk mappings.
-struct Slots {
-    slot: usize,
-    per_chunk: usize,
-    state: Mutex<SlotState>,
-}
-
-#[derive(Default)]
-struct SlotState {
-    chunks: Vec<(usize, usize)>,
-    /// Freed slots whose pages may be dirty (stacks only).
-    warm: Vec<usize>,
-    /// Freed slots whose pages are zero.
-    cold: Vec<usize>,
-    next: usize,
-    end: usize,
-}
-
-impl Slots {
-    fn new(slot: usize, per_chunk: usize) -> Arc<Slots> {
-        Arc::new(Slots {
-            slot: page_round(slot),
-            per_chunk,
-            state: Mutex::new(SlotState::default()),
-        })
-    }
-
-    /// A free slot; `warm` allows one whose pages still hold an earlier owner's data.
-    fn take(&self, warm: bool) -> io::Result<usize> {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if warm && let Some(addr) = state.warm.pop() {
-            return Ok(addr);
-        }
-        if let Some(addr) = state.cold.pop() {
-            return Ok(addr);
-        }
-        if state.next == state.end {
-            let len = self.slot * self.per_chunk;
-            let base = map(len)?;
-            state.chunks.push((base, len));
-            (state.next, state.end) = (base, base + len);
-        }
-        let addr = state.next;
-        state.next += self.slot;
-        Ok(addr)
-    }
-
-    /// Returns a slot whose first `dirty` bytes may have been written.
-    fn give_back(&self, addr: usize, dirty: usize, keep_warm: bool) {
-        if keep_warm {
-            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-            if state.warm.len() < WARM_STACKS {
-                state.warm.push(addr);
-                return;
-            }
-        }
-        discard(addr, page_round(dirty.min(self.slot)));
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.cold.push(addr);
-    }
-}
-
-impl Drop for Slots {
-    fn drop(&mut self) {
-        let state = self.state.get_mut().unwrap_or_else(|e| e.into_inner());
-        for &(base, len) in &state.chunks {
-            unmap(base, len);
-        }
-    }
-}
 
 /// wasmtime's source of linear memories for one engine.
 pub(crate) struct Memories(Arc<Slots>);

@@ -6,6 +6,7 @@ mod arena;
 mod clock;
 mod engine;
 pub(crate) mod sched;
+mod slots;
 mod stdio;
 
 use std::sync::Arc;
