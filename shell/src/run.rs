@@ -99,7 +99,11 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         return crate::test_mode::run(&rt, &module, &args.args, process_config).await;
     }
     let root = rt.spawn(&module, "_start", &[], process_config)?;
-    // The socket opens once the program runs: its root is the node's first process.
+    // The socket opens once the program has run its first slice: its root is the node's
+    // first process, and what the root starts at once comes next, before any session an
+    // attached client opens (a session is a process too) — so pids do not depend on how
+    // fast a client connects.
+    first_slice(&root).await;
     let _control = args.control.start(&rt).await?;
     let reason = root.wait().await;
     match &reason {
@@ -108,6 +112,18 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         other => eprintln!("grain: process {} ended: {other}", root.pid()),
     }
     Ok(reason.exit_status())
+}
+
+/// Waits (up to 2 s) until `process` parks, has run two slices, or has ended.
+async fn first_slice(process: &grain::Process) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while process.is_alive()
+        && process.stats().status() != grain::observe::Status::Waiting
+        && process.stats().slices() < 2
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
 }
 
 /// Starts the application's root supervisor and runs until it ends (or Ctrl-C stops it in
