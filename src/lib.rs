@@ -36,6 +36,7 @@ pub mod registry;
 mod resources;
 pub mod runtime;
 pub mod supervisor;
+mod wakers;
 
 pub use config::{FUEL_UNIT, PreopenDir, ProcessConfig, WasiConfig};
 pub use error::Error;

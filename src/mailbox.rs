@@ -10,6 +10,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Poll, Waker};
 
+use crate::wakers::Wakers;
+
 use crate::message::Message;
 
 /// A queue of messages with selective receive by tag.
@@ -19,26 +21,12 @@ pub struct Mailbox {
     len: AtomicUsize,
 }
 
-/// The queue and whoever waits on it. Only the owner receives, so there is one waiter; a
-/// waker slot under the queue's lock is all it takes (`tokio::sync::Notify` cost a waiter
-/// list and two more locks per receive). Other waiters, should a host process's handle be
-/// shared, wait in `others`.
+/// The queue and whoever waits on it (the owner: one waiter, unless a host process's handle
+/// is shared), under one lock.
 #[derive(Debug, Default)]
 struct Inner {
     queue: VecDeque<Message>,
-    waiter: Option<Waker>,
-    others: Vec<Waker>,
-}
-
-impl Inner {
-    fn wait(&mut self, waker: &Waker) {
-        match &self.waiter {
-            Some(w) if w.will_wake(waker) => {}
-            None => self.waiter = Some(waker.clone()),
-            Some(_) if self.others.iter().any(|w| w.will_wake(waker)) => {}
-            Some(_) => self.others.push(waker.clone()),
-        }
-    }
+    waiters: Wakers,
 }
 
 impl Mailbox {
@@ -47,17 +35,9 @@ impl Mailbox {
         let mut inner = self.inner.lock().expect("mailbox lock");
         inner.queue.push_back(message);
         self.len.store(inner.queue.len(), Ordering::Relaxed);
-        let waiter = inner.waiter.take();
-        let others = if inner.others.is_empty() {
-            Vec::new()
-        } else {
-            std::mem::take(&mut inner.others)
-        };
+        let waiters = inner.waiters.take();
         drop(inner);
-        if let Some(waker) = waiter {
-            waker.wake();
-        }
-        others.into_iter().for_each(Waker::wake);
+        waiters.wake();
     }
 
     /// The number of queued messages.
@@ -130,7 +110,7 @@ impl Mailbox {
             None => {
                 let scanned = queue.len();
                 if let Some(waker) = waker {
-                    inner.wait(waker);
+                    inner.waiters.register(waker);
                 }
                 Err(scanned)
             }

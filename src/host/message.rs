@@ -103,8 +103,7 @@ async fn park_for(
     ms: u64,
     call: HostCall,
 ) -> Option<Message> {
-    cell.stats.enter(call, caller.data().rt.coarse_now_us());
-    cell.start_gate.open();
+    cell.park_in(call, caller.data().rt.coarse_now_us());
     let take = cell.mailbox.take_after(tags.as_deref(), mark);
     let message = match timeout(ms) {
         None => Some(super::park(caller, take).await),

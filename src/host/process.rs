@@ -46,8 +46,7 @@ fn add_modules_and_configs(linker: &mut Linker<ProcessState>) -> Result<()> {
                 let bytes = mem::read(&caller, F, ptr, len)?;
                 let rt = caller.data().rt.clone();
                 let cell = caller.data().cell.clone();
-                cell.stats.enter(HostCall::CompileModule, rt.now_us());
-                cell.start_gate.open();
+                cell.park_in(HostCall::CompileModule, rt.now_us());
                 // Compiling is CPU-heavy: keep it off the scheduler's worker threads.
                 let compiled =
                     tokio::task::spawn_blocking(move || rt.compile("compiled", &bytes)).await;
@@ -268,9 +267,7 @@ fn add_spawning(linker: &mut Linker<ProcessState>) -> Result<()> {
         |mut caller: Caller<'_>, (millis,): (u64,)| {
             Box::new(async move {
                 let cell = caller.data().cell.clone();
-                cell.stats
-                    .enter(HostCall::Sleep, caller.data().rt.coarse_now_us());
-                cell.start_gate.open();
+                cell.park_in(HostCall::Sleep, caller.data().rt.coarse_now_us());
                 let sleep = tokio::time::sleep(std::time::Duration::from_millis(millis));
                 super::park(&mut caller, sleep).await;
                 cell.stats.leave();

@@ -13,6 +13,8 @@ use std::task::Waker;
 
 use tokio::sync::oneshot;
 
+use crate::wakers::Wakers;
+
 /// Why a memory read failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InspectError {
@@ -49,7 +51,7 @@ pub(crate) struct Inspector {
     pending: Mutex<Vec<Request>>,
     flag: AtomicBool,
     /// The parked process's task, woken by a request.
-    waiter: Mutex<Option<Waker>>,
+    waiters: Mutex<Wakers>,
 }
 
 impl Inspector {
@@ -61,10 +63,7 @@ impl Inspector {
     /// Leaves `waker` to be woken by the next request (a parked process calls this each time
     /// it is polled, then checks [`Inspector::wanted`]).
     pub(crate) fn wait(&self, waker: &Waker) {
-        let mut waiter = self.waiter.lock().expect("inspector lock");
-        if !waiter.as_ref().is_some_and(|w| w.will_wake(waker)) {
-            *waiter = Some(waker.clone());
-        }
+        self.waiters.lock().expect("inspector lock").register(waker);
     }
 
     /// Answers every pending request from `memory`.
@@ -112,10 +111,8 @@ impl Inspector {
             .expect("inspector lock")
             .push(Request { addr, len, reply });
         self.flag.store(true, Ordering::Release);
-        let waiter = self.waiter.lock().expect("inspector lock").take();
-        if let Some(waker) = waiter {
-            waker.wake();
-        }
+        let waiters = self.waiters.lock().expect("inspector lock").take();
+        waiters.wake();
         match tokio::time::timeout(wait, answer).await {
             Ok(Ok(result)) => result,
             Ok(Err(_)) => Err(InspectError::Exited),

@@ -12,7 +12,8 @@ use std::task::{Poll, Waker};
 use std::time::Duration;
 
 use super::ProcessCell;
-use crate::observe::Status;
+use crate::observe::{HostCall, Status};
+use crate::wakers::Wakers;
 
 /// The longest a new process waits for its parent's next yield point (a safety net).
 const START_WAIT: Duration = Duration::from_millis(50);
@@ -21,7 +22,7 @@ const START_WAIT: Duration = Duration::from_millis(50);
 #[derive(Default)]
 pub(crate) struct StartGate {
     armed: AtomicBool,
-    waiters: Mutex<Vec<Waker>>,
+    waiters: Mutex<Wakers>,
 }
 
 impl StartGate {
@@ -36,17 +37,29 @@ impl StartGate {
         let waiters = {
             let mut waiters = self.waiters.lock().unwrap_or_else(|e| e.into_inner());
             self.armed.store(false, Ordering::Relaxed);
-            std::mem::take(&mut *waiters)
+            waiters.take()
         };
-        waiters.into_iter().for_each(Waker::wake);
+        waiters.wake();
     }
 
     fn arm(&self, waker: &Waker) {
         let mut waiters = self.waiters.lock().unwrap_or_else(|e| e.into_inner());
-        if !waiters.iter().any(|w| w.will_wake(waker)) {
-            waiters.push(waker.clone());
-        }
+        waiters.register(waker);
         self.armed.store(true, Ordering::Relaxed);
+    }
+}
+
+impl ProcessCell {
+    /// The process parks in a blocking host call: a yield point.
+    pub(crate) fn park_in(&self, call: HostCall, now_us: u64) {
+        self.stats.enter(call, now_us);
+        self.start_gate.open();
+    }
+
+    /// The process's time slice ended (an epoch tick): a yield point.
+    pub(crate) fn end_slice(&self) {
+        self.stats.count_slice();
+        self.start_gate.open();
     }
 }
 

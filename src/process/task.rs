@@ -108,8 +108,7 @@ async fn execute(
         if let Ok(left) = ctx.get_fuel() {
             state.cell.stats.set_fuel_used(state.fuel_start - left);
         }
-        state.cell.stats.count_slice();
-        state.cell.start_gate.open();
+        state.cell.end_slice();
         // Not while instantiating: the memory is not known yet (a request waits for the
         // next tick, or for the process to park).
         if state.initialized && state.cell.inspector.wanted() {

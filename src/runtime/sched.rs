@@ -87,7 +87,7 @@ impl Scheduler {
         let handle = tokio::runtime::Handle::current();
         for index in 0..executors {
             let (shared, handle) = (shared.clone(), handle.clone());
-            let thread = std::thread::Builder::new()
+            std::thread::Builder::new()
                 .name(format!("grain-sched-{index}"))
                 .spawn(move || {
                     let _tokio = handle.enter();
@@ -95,8 +95,7 @@ impl Scheduler {
                     let _ = shared.queues[index].thread.set(std::thread::current());
                     run(&shared, index);
                 })
-                .expect("spawn an executor thread");
-            drop(thread);
+                .expect("spawn an executor thread"); // detached: it ends at shutdown
         }
         // Dropped with the tokio runtime's tasks when that runtime shuts down.
         tokio::spawn(ShutdownGuard(shared.clone()).wait());
