@@ -1,28 +1,24 @@
 //! The aggregator task: folds events and stats slots into snapshots and deltas.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Weak};
 
 use tokio::sync::mpsc;
 
 use super::{Delta, Event, EventKind, ProcessRow, Snapshot, Totals, Update};
+use crate::Pid;
 use crate::process::ProcessCell;
 use crate::runtime::RuntimeInner;
-use crate::{ExitReason, Pid};
 
 /// The aggregator's budget: publishing may take at most 1/BUDGET of the time, so with a
 /// very large table deltas come less often than `observe_interval` (a 17 ms pass over
 /// 100,000 processes makes them about a second apart).
 const BUDGET: u32 = 50;
 
-/// How many recent events and exits a snapshot carries.
-const HISTORY: usize = 1_000;
-
 struct Aggregator {
     rt: Weak<RuntimeInner>,
-    events: VecDeque<Event>,
-    exits: VecDeque<(Pid, ExitReason)>,
+    /// The events of the delta being built (taken from the sink).
     pending: Vec<Event>,
     /// The processes the subscribers know of.
     sent: HashSet<Pid, PidHash>,
@@ -33,14 +29,11 @@ struct Aggregator {
 
 pub(crate) fn start_aggregator(
     rt: &Arc<RuntimeInner>,
-    mut events: mpsc::Receiver<Event>,
     mut subscribe: mpsc::UnboundedReceiver<mpsc::UnboundedSender<Update>>,
 ) {
     let interval = rt.config.observe_interval;
     let mut agg = Aggregator {
         rt: Arc::downgrade(rt),
-        events: VecDeque::new(),
-        exits: VecDeque::new(),
         pending: Vec::new(),
         sent: HashSet::default(),
         dropped: 0,
@@ -52,10 +45,6 @@ pub(crate) fn start_aggregator(
         let mut next = tokio::time::Instant::now();
         loop {
             tokio::select! {
-                event = events.recv() => match event {
-                    Some(event) => agg.fold(event),
-                    None => break,
-                },
                 sub = subscribe.recv() => match sub {
                     Some(sub) => {
                         if !agg.welcome(sub) { break; }
@@ -73,16 +62,6 @@ pub(crate) fn start_aggregator(
 }
 
 impl Aggregator {
-    fn fold(&mut self, event: Event) {
-        if let EventKind::Exited { reason } = &event.kind {
-            push_bounded(&mut self.exits, (event.pid, reason.clone()));
-        }
-        push_bounded(&mut self.events, event.clone());
-        if !self.subscribers.is_empty() {
-            self.pending.push(event);
-        }
-    }
-
     /// Sends a full snapshot to a new subscriber. False when the runtime is gone.
     fn welcome(&mut self, sub: mpsc::UnboundedSender<Update>) -> bool {
         // Those already watching get what is pending first: the new one starts from here.
@@ -92,15 +71,25 @@ impl Aggregator {
         let Some(rt) = self.rt.upgrade() else {
             return false;
         };
+        // The history the snapshot carries ends where the next delta's events begin (what
+        // came since the publish above goes to everyone in the next delta).
+        let (events, exits) = {
+            let mut log = rt.events.log();
+            log.watched = true;
+            self.pending.append(&mut log.pending);
+            (
+                log.recent.iter().cloned().collect(),
+                log.exits.iter().cloned().collect(),
+            )
+        };
         let rows = rows(&rt);
         self.sent = rows.iter().map(|r| r.pid).collect();
         self.dropped = rt.events.dropped();
-        self.pending.clear();
         let snapshot = Snapshot {
             at_us: rt.now_us(),
             processes: rows,
-            events: self.events.iter().cloned().collect(),
-            exits: self.exits.iter().cloned().collect(),
+            events,
+            exits,
             totals: totals(&rt),
         };
         if sub.send(Update::Full(snapshot)).is_ok() {
@@ -116,8 +105,13 @@ impl Aggregator {
         };
         self.subscribers.retain(|s| !s.is_closed());
         if self.subscribers.is_empty() {
+            let mut log = rt.events.log();
+            log.watched = false;
+            log.pending.clear();
+            self.pending.clear();
             return true;
         }
+        self.pending.append(&mut rt.events.log().pending);
         // Links and names change with events; everything else lives in the stats slots,
         // which are compared before a row is built: an idle process costs a few loads.
         let touched: HashSet<Pid> = self
@@ -205,13 +199,6 @@ impl std::hash::Hasher for PidHasher {
     fn write_u64(&mut self, n: u64) {
         self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
-}
-
-fn push_bounded<T>(ring: &mut VecDeque<T>, item: T) {
-    if ring.len() == HISTORY {
-        ring.pop_front();
-    }
-    ring.push_back(item);
 }
 
 fn totals(rt: &RuntimeInner) -> Totals {

@@ -1,9 +1,10 @@
-//! Lifecycle events, and the bounded channel they travel in.
+//! Lifecycle events, and the sink that keeps them for observers.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
 
 use crate::{ExitReason, Pid};
 
@@ -87,32 +88,73 @@ pub enum EventKind {
     },
 }
 
-/// The sending side: never blocks; a full channel counts the event as dropped.
+/// How many recent events and exits a snapshot carries.
+const HISTORY: usize = 1_000;
+
+/// Where events go: folded at once, under a short lock, into the recent history a snapshot
+/// carries and, while somebody watches, into the queue of the next delta. Emitting never
+/// blocks and wakes nobody: a channel to the aggregator task woke a tokio worker (a system
+/// call and a context switch) for every spawn and every exit.
 #[derive(Debug)]
 pub(crate) struct EventSink {
-    tx: mpsc::Sender<Event>,
+    log: Mutex<EventLog>,
+    /// The most events waiting for the next delta; beyond it they are counted as dropped.
+    capacity: usize,
     dropped: AtomicU64,
 }
 
+/// What the sink holds for the aggregator.
+#[derive(Debug, Default)]
+pub(crate) struct EventLog {
+    /// The latest events, oldest first.
+    pub(crate) recent: VecDeque<Event>,
+    /// The latest exits, oldest first.
+    pub(crate) exits: VecDeque<(Pid, ExitReason)>,
+    /// Events since the last delta (kept only while `watched`).
+    pub(crate) pending: Vec<Event>,
+    /// Whether anybody subscribes.
+    pub(crate) watched: bool,
+}
+
 impl EventSink {
-    pub(crate) fn new(capacity: usize) -> (Self, mpsc::Receiver<Event>) {
-        let (tx, rx) = mpsc::channel(capacity.max(1));
-        let sink = EventSink {
-            tx,
+    pub(crate) fn new(capacity: usize) -> Self {
+        EventSink {
+            log: Mutex::default(),
+            capacity: capacity.max(1),
             dropped: AtomicU64::new(0),
-        };
-        (sink, rx)
+        }
     }
 
     pub(crate) fn emit(&self, event: Event) {
-        if self.tx.try_send(event).is_err() {
-            self.dropped.fetch_add(1, Relaxed);
+        let mut log = self.log();
+        if let EventKind::Exited { reason } = &event.kind {
+            push_bounded(&mut log.exits, (event.pid, reason.clone()));
         }
+        if log.watched {
+            if log.pending.len() < self.capacity {
+                log.pending.push(event.clone());
+            } else {
+                self.dropped.fetch_add(1, Relaxed);
+            }
+        }
+        push_bounded(&mut log.recent, event);
+    }
+
+    /// The log, for the aggregator.
+    pub(crate) fn log(&self) -> MutexGuard<'_, EventLog> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub(crate) fn dropped(&self) -> u64 {
         self.dropped.load(Relaxed)
     }
+}
+
+fn push_bounded<T>(ring: &mut VecDeque<T>, item: T) {
+    if ring.len() == HISTORY {
+        ring.pop_front();
+    }
+    ring.push_back(item);
 }
 
 /// The limits a node enforces (see [`EventKind::LimitHit`]).

@@ -1,5 +1,5 @@
 //! The observer data plane (after tokio-console): stats slots written by processes,
-//! lifecycle events in a bounded channel, and one aggregator task that folds both into
+//! lifecycle events kept in a sink, and one aggregator task that folds both into
 //! snapshots and deltas for any number of subscribers. Processes never wait for observers.
 
 mod aggregator;

@@ -36,7 +36,7 @@ impl Runtime {
         let engine = engine::build(&config)?;
         let mut linker = wasmtime::Linker::<ProcessState>::new(&engine);
         crate::host::add_to_linker(&mut linker).map_err(|e| Error::Engine(format!("{e:#}")))?;
-        let (events, event_rx) = EventSink::new(config.event_capacity);
+        let events = EventSink::new(config.event_capacity);
         let (subscribe, subscribe_rx) = mpsc::unbounded_channel();
         let stop = Arc::new(AtomicBool::new(false));
         engine::start_ticker(engine.clone(), config.time_slice, stop.clone());
@@ -68,7 +68,7 @@ impl Runtime {
                 tokio::runtime::Handle::current().metrics().num_workers(),
             ),
         });
-        observe::start_aggregator(&inner, event_rx, subscribe_rx);
+        observe::start_aggregator(&inner, subscribe_rx);
         Ok(Runtime { inner })
     }
 

@@ -53,7 +53,8 @@ pub struct RuntimeConfig {
     pub max_processes: usize,
     /// Standard streams of processes.
     pub stdio: Stdio,
-    /// Capacity of the lifecycle event channel; events beyond it are counted as dropped.
+    /// The most lifecycle events kept for observers between two deltas; events beyond it
+    /// are counted as dropped (processes never wait for observers).
     pub event_capacity: usize,
     /// How often observers get a delta.
     pub observe_interval: Duration,
