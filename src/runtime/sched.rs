@@ -32,6 +32,10 @@ use dashmap::DashMap;
 
 /// Times in a row a woken process may jump the queue before the queue's turn comes.
 const NEXT_CAP: u32 = 64;
+/// How long an executor out of work watches the queues before it sleeps.
+const SPIN: std::time::Duration = std::time::Duration::from_micros(50);
+/// Pause instructions between two looks at the queues.
+const SPIN_PAUSES: u32 = 64;
 
 /// Runs wasm processes.
 pub(crate) struct Scheduler {
@@ -251,6 +255,30 @@ impl Shared {
         r
     }
 
+    /// Watches the queues for a short while before executor `i` goes to sleep: waking a
+    /// sleeping thread is a system call and a context switch for both sides, dearer than
+    /// the work a burst of spawns or messages hands over (Erlang's schedulers spin too).
+    fn spin(&self, i: usize) -> Option<Runnable> {
+        let start = std::time::Instant::now();
+        while start.elapsed() < SPIN {
+            for _ in 0..SPIN_PAUSES {
+                std::hint::spin_loop();
+            }
+            if self.shutdown.load(Ordering::Relaxed) {
+                return None;
+            }
+            if self
+                .queues
+                .iter()
+                .any(|q| q.len.load(Ordering::Relaxed) > 0)
+                && let Some(r) = self.pop(i)
+            {
+                return Some(r);
+            }
+        }
+        None
+    }
+
     /// Marks executor `i` asleep unless something is queued for it already.
     fn idle(&self, i: usize) -> bool {
         let mut inner = self.queues[i].inner.lock().expect("queue lock");
@@ -305,7 +333,7 @@ fn run(shared: &Shared, index: usize) {
             }
             None => {
                 next_runs = 0;
-                match shared.pop(index) {
+                match shared.pop(index).or_else(|| shared.spin(index)) {
                     Some(r) => r,
                     None => {
                         if shared.idle(index) {
