@@ -5,14 +5,43 @@
 //! has scanned, so a message arriving in a deep queue costs one comparison, not a rescan.
 
 use std::collections::VecDeque;
-use std::future::poll_fn;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Poll, Waker};
+use std::task::{Context, Poll, Waker};
 
 use crate::wakers::Wakers;
 
 use crate::message::Message;
+
+/// The future of [`Mailbox::take`] and [`Mailbox::take_after`]: a named type of a few words,
+/// since a process parked in `receive` lives in it.
+#[derive(Debug)]
+#[must_use = "a future does nothing unless awaited"]
+pub struct Take<'a> {
+    mailbox: &'a Mailbox,
+    tags: Option<&'a [i64]>,
+    /// How far the queue has been scanned.
+    from: usize,
+}
+
+impl Future for Take<'_> {
+    type Output = Message;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Message> {
+        match self
+            .mailbox
+            .take_from(self.tags, self.from, Some(cx.waker()))
+        {
+            Ok(message) => Poll::Ready(message),
+            Err(scanned) => {
+                self.from = scanned;
+                Poll::Pending
+            }
+        }
+    }
+}
 
 /// A queue of messages with selective receive by tag.
 #[derive(Debug, Default)]
@@ -64,8 +93,8 @@ impl Mailbox {
 
     /// Waits for the first message matching `tags`. Cancel-safe: a message is only removed
     /// when this returns it.
-    pub async fn take(&self, tags: Option<&[i64]>) -> Message {
-        self.take_after(tags, 0).await
+    pub fn take<'a>(&'a self, tags: Option<&'a [i64]>) -> Take<'a> {
+        self.take_after(tags, 0)
     }
 
     /// A mark for [`Mailbox::take_after`]: the messages queued now.
@@ -76,15 +105,12 @@ impl Mailbox {
     /// Like [`Mailbox::take`], but ignores the messages that were queued at `mark` (they cannot
     /// be the awaited reply): the request/response fast path. Take the mark before sending the
     /// request, since the reply may arrive before this is first polled.
-    pub async fn take_after(&self, tags: Option<&[i64]>, mut from: usize) -> Message {
-        poll_fn(|cx| match self.take_from(tags, from, Some(cx.waker())) {
-            Ok(message) => Poll::Ready(message),
-            Err(scanned) => {
-                from = scanned;
-                Poll::Pending
-            }
-        })
-        .await
+    pub fn take_after<'a>(&'a self, tags: Option<&'a [i64]>, from: usize) -> Take<'a> {
+        Take {
+            mailbox: self,
+            tags,
+            from,
+        }
     }
 
     /// Removes the first match at or after `from`, or says how far the queue was scanned

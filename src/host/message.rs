@@ -8,7 +8,7 @@ use super::{Caller, Result, fail, mem};
 use crate::Pid;
 use crate::message::{DataMessage, Message, Resource};
 use crate::observe::HostCall;
-use crate::process::{ProcessCell, ProcessState};
+use crate::process::ProcessState;
 
 const NS: &str = "lunatic::message";
 /// What `receive` returns on a timeout.
@@ -66,6 +66,9 @@ fn timeout(ms: u64) -> Option<Duration> {
 
 /// Waits for a message matching `tags`, places it in the scratch slot and returns the
 /// receive code (or the timeout code).
+///
+/// This future is what a parked process waits in (wasmtime boxes it), so it is kept small:
+/// the timer of a receive with a timeout, a few hundred bytes, gets a box of its own.
 async fn wait(
     caller: &mut Caller<'_>,
     tags: Option<Vec<i64>>,
@@ -82,7 +85,21 @@ async fn wait(
     {
         Ok(message) => Some(message),
         Err(_) if ms == 0 => None,
-        Err(scanned) => park_for(caller, &cell, tags, scanned, ms, call).await,
+        Err(scanned) => {
+            cell.park_in(call, caller.data().rt.coarse_now_us());
+            let tags = tags.as_deref();
+            let message = match timeout(ms) {
+                None => Some(super::park(caller, cell.mailbox.take_after(tags, scanned)).await),
+                Some(d) => {
+                    let take = cell.mailbox.take_after(tags, scanned);
+                    super::park(caller, Box::pin(tokio::time::timeout(d, take)))
+                        .await
+                        .ok()
+                }
+            };
+            cell.stats.leave();
+            message
+        }
     };
     match message {
         Some(message) => {
@@ -92,27 +109,6 @@ async fn wait(
         }
         None => TIMEOUT,
     }
-}
-
-/// Parks until a message matching `tags` arrives or `ms` pass (`u64::MAX`: for ever).
-async fn park_for(
-    caller: &mut Caller<'_>,
-    cell: &ProcessCell,
-    tags: Option<Vec<i64>>,
-    mark: usize,
-    ms: u64,
-    call: HostCall,
-) -> Option<Message> {
-    cell.park_in(call, caller.data().rt.coarse_now_us());
-    let take = cell.mailbox.take_after(tags.as_deref(), mark);
-    let message = match timeout(ms) {
-        None => Some(super::park(caller, take).await),
-        Some(d) => super::park(caller, tokio::time::timeout(d, take))
-            .await
-            .ok(),
-    };
-    cell.stats.leave();
-    message
 }
 
 pub(crate) fn push(caller: &mut Caller<'_>, func: &'static str, resource: Resource) -> Result<u64> {

@@ -20,6 +20,10 @@ mod version;
 pub(crate) use version::ABI_VERSION;
 mod wasi;
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use wasmtime::Linker;
 
 use crate::process::ProcessState;
@@ -51,28 +55,47 @@ pub(crate) fn fail(func: &'static str, reason: impl Into<String>) -> wasmtime::E
 }
 
 /// Waits for `fut` while answering memory inspections, which a parked process can serve at
-/// once (see `Process::read_memory`).
-pub(crate) async fn park<F: std::future::Future>(caller: &mut Caller<'_>, fut: F) -> F::Output {
-    let cell = caller.data().cell.clone();
-    // Parking is a good moment to publish exact fuel use.
+/// once (see `Process::read_memory`). Parking is a good moment to publish exact fuel use.
+///
+/// A named future rather than an `async fn`: a parked process lives in it, and the state
+/// machine of an `async fn` holds its future twice (as argument and as pinned local).
+pub(crate) fn park<'c, 'a, F: Future + Unpin>(
+    caller: &'c mut Caller<'a>,
+    fut: F,
+) -> Park<'c, 'a, F> {
     if let Ok(left) = caller.get_fuel() {
-        cell.stats
-            .set_fuel_used(caller.data().fuel_start.saturating_sub(left));
+        let state = caller.data();
+        state
+            .cell
+            .stats
+            .set_fuel_used(state.fuel_start.saturating_sub(left));
     }
-    tokio::pin!(fut);
-    std::future::poll_fn(move |cx| {
-        if let std::task::Poll::Ready(out) = fut.as_mut().poll(cx) {
-            return std::task::Poll::Ready(out);
+    Park { caller, fut }
+}
+
+/// The future of [`park`].
+pub(crate) struct Park<'c, 'a, F> {
+    caller: &'c mut Caller<'a>,
+    fut: F,
+}
+
+impl<F: Future + Unpin> Future for Park<'_, '_, F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = &mut *self;
+        if let Poll::Ready(out) = Pin::new(&mut this.fut).poll(cx) {
+            return Poll::Ready(out);
         }
+        let state = this.caller.data();
         // Registered before the check, so a request arriving in between still wakes us.
-        cell.inspector.wait(cx.waker());
-        if caller.data().initialized && cell.inspector.wanted() {
-            let memory = caller.data().memory;
-            cell.inspector.serve(memory.map(|m| m.data(&*caller)));
+        state.cell.inspector.wait(cx.waker());
+        if state.initialized && state.cell.inspector.wanted() {
+            let memory = state.memory.map(|m| m.data(&*this.caller));
+            state.cell.inspector.serve(memory);
         }
-        std::task::Poll::Pending
-    })
-    .await
+        Poll::Pending
+    }
 }
 
 /// Links every host function into `linker`.

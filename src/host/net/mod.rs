@@ -113,8 +113,10 @@ pub(crate) async fn wait<F: std::future::Future>(
     cell.stats
         .enter(HostCall::Network, caller.data().rt.now_us());
     let out = match timeout {
-        None => Some(super::park(caller, fut).await),
-        Some(t) => super::park(caller, tokio::time::timeout(t, fut)).await.ok(),
+        None => Some(super::park(caller, Box::pin(fut)).await),
+        Some(t) => super::park(caller, Box::pin(tokio::time::timeout(t, fut)))
+            .await
+            .ok(),
     };
     cell.stats.leave();
     out
