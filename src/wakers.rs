@@ -1,8 +1,8 @@
 //! Tasks waiting for something to happen: usually one, sometimes several.
 //!
-//! A mailbox, a memory-read request queue and a parent's start gate each keep their waiters
-//! in one of these, under a lock of their own (`tokio::sync::Notify` would cost a waiter
-//! list and more locking per wait). The first waiter needs no allocation.
+//! A mailbox, a signal queue, a memory-read request queue and a parent's start gate each keep
+//! their waiters in one of these, under a lock of their own (`tokio::sync::Notify` would cost
+//! a waiter list and more locking per wait). The first waiter needs no allocation.
 
 use std::task::Waker;
 
