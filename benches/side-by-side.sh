@@ -24,6 +24,10 @@ cargo build --release -q -p grain --example workloads
 cargo build --release -q -p grain-shell
 (cd examples/guests && cargo build --release -q --bin bench)  # its .cargo/config.toml picks wasm32-wasip1
 
+# wasmtime makes an error of every cancelled fiber (a killed parked process): without this, a
+# RUST_BACKTRACE=1 in the environment would capture a backtrace for each.
+export RUST_LIB_BACKTRACE=0
+
 out=$(mktemp -d)
 echo "== grain, WAT guests" >&2
 target/release/examples/workloads $quick >"$out/wat"
