@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use lunatic::{Mailbox, Process};
+use lunatic::{Mailbox, Process, Tag};
 
 fn best(mut f: impl FnMut() -> f64) -> f64 {
     (0..3).map(|_| f()).fold(f64::INFINITY, f64::min)
@@ -94,6 +94,35 @@ fn send_receive(count: u64) -> f64 {
     start.elapsed().as_nanos() as f64 / count as f64
 }
 
+/// `depth` unrelated messages wait in the queue while `rounds` replies, each picked out by
+/// its tag, come in behind them.
+fn selective_receive(depth: i64, rounds: i64) -> f64 {
+    let mailbox: Mailbox<i64> = unsafe { Mailbox::new() };
+    let this = mailbox.this();
+    let (queued, reply) = (Tag::special(64).unwrap(), Tag::special(65).unwrap());
+    for i in 0..depth {
+        this.tag_send(queued, i);
+    }
+    let pong = Process::spawn(this, |parent: Process<i64>, inbox: Mailbox<i64>| loop {
+        let v = inbox.receive();
+        if v == -1 {
+            return;
+        }
+        parent.tag_send(Tag::special(65).unwrap(), v);
+    });
+    let start = Instant::now();
+    for i in 0..rounds {
+        pong.send(i);
+        mailbox.tag_receive(&[reply]);
+    }
+    let elapsed = start.elapsed().as_nanos() as f64;
+    pong.send(-1);
+    for _ in 0..depth {
+        mailbox.tag_receive(&[queued]);
+    }
+    elapsed / rounds as f64
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let scale = if quick { 10 } else { 1 };
@@ -102,4 +131,6 @@ fn main() {
     report("ring", best(|| ring(1_000, 1_000_000 / scale as i64)), "ns");
     report("ping_pong", best(|| ping_pong(200_000 / scale as i64)), "ns");
     report("send_receive", best(|| send_receive(1_000_000 / scale)), "ns");
+    let rounds = 10_000 / scale as i64;
+    report("selective_receive", best(|| selective_receive(10_000, rounds)), "ns");
 }
