@@ -28,11 +28,34 @@ cargo build --release -q -p grain-shell
 # RUST_BACKTRACE=1 in the environment would capture a backtrace for each.
 export RUST_LIB_BACKTRACE=0
 
+bench_wasm=examples/guests/target/wasm32-wasip1/release/bench.wasm
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# Host memory per parked lunatic-rs process: the growth of grain's resident set between the
+# guest saying `ready` and `parked` (a guest cannot see its host's memory).
+rs_parked_memory() {
+  local n=$1 before=0 after=0 line pid
+  exec 3< <(exec target/release/grain run "$bench_wasm" --parked "$n")
+  pid=$!
+  while read -r line <&3; do
+    case $line in
+      ready) before=$(rss_kib "$pid") ;;
+      parked) after=$(rss_kib "$pid") ;;
+    esac
+  done
+  exec 3<&-
+  wait "$pid" || true
+  awk -v a="$after" -v b="$before" -v n="$n" \
+    'BEGIN { printf "parked_memory\t%.1f\tB\n", (a - b) * 1024 / n }'
+}
+
 out=$(mktemp -d)
 echo "== grain, WAT guests" >&2
 target/release/examples/workloads $quick >"$out/wat"
 echo "== grain, lunatic-rs guest" >&2
-target/release/grain run examples/guests/target/wasm32-wasip1/release/bench.wasm $quick >"$out/rs"
+parked=100000; [ -n "$quick" ] && parked=10000
+rs_parked_memory "$parked" >"$out/rs"
+target/release/grain run "$bench_wasm" $quick >>"$out/rs"
 echo "== Erlang" >&2
 escript benches/side-by-side/erlang.escript $quick >"$out/erl"
 

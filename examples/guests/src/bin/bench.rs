@@ -2,7 +2,7 @@
 //! benches/workloads/workloads.wat and the Erlang escript). Prints one `name<TAB>value<TAB>unit`
 //! line per workload, each the best of three runs. `--quick` runs smaller sizes.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use lunatic::{Mailbox, Process, Tag};
 
@@ -61,13 +61,16 @@ fn ring(n: u64, hops: i64) -> f64 {
 
 fn ping_pong(rounds: i64) -> f64 {
     let mailbox: Mailbox<i64> = unsafe { Mailbox::new() };
-    let pong = Process::spawn(mailbox.this(), |parent: Process<i64>, inbox: Mailbox<i64>| loop {
-        let v = inbox.receive();
-        if v == -1 {
-            return;
-        }
-        parent.send(v);
-    });
+    let pong = Process::spawn(
+        mailbox.this(),
+        |parent: Process<i64>, inbox: Mailbox<i64>| loop {
+            let v = inbox.receive();
+            if v == -1 {
+                return;
+            }
+            parent.send(v);
+        },
+    );
     let start = Instant::now();
     for i in 0..rounds {
         pong.send(i);
@@ -80,12 +83,15 @@ fn ping_pong(rounds: i64) -> f64 {
 
 fn send_receive(count: u64) -> f64 {
     let mailbox: Mailbox<i64> = unsafe { Mailbox::new() };
-    let sink = Process::spawn((mailbox.this(), count), |(parent, count): (Process<i64>, u64), inbox: Mailbox<i64>| {
-        for _ in 0..count {
-            inbox.receive();
-        }
-        parent.send(0);
-    });
+    let sink = Process::spawn(
+        (mailbox.this(), count),
+        |(parent, count): (Process<i64>, u64), inbox: Mailbox<i64>| {
+            for _ in 0..count {
+                inbox.receive();
+            }
+            parent.send(0);
+        },
+    );
     let start = Instant::now();
     for i in 0..count as i64 {
         sink.send(i);
@@ -123,14 +129,57 @@ fn selective_receive(depth: i64, rounds: i64) -> f64 {
     elapsed / rounds as f64
 }
 
+/// `--parked N`: says `ready`, waits, spawns N processes that park in `receive`, says
+/// `parked` once all have started, and waits again, so that the side-by-side script can read
+/// the node's resident memory at both words (a guest cannot see its host's memory).
+fn parked(n: u64) {
+    let mailbox: Mailbox<()> = unsafe { Mailbox::new() };
+    let this = mailbox.this();
+    println!("ready");
+    lunatic::sleep(Duration::from_millis(500));
+    let _children: Vec<Process<()>> = (0..n)
+        .map(|_| {
+            Process::spawn(this, |parent: Process<()>, inbox: Mailbox<()>| {
+                parent.send(());
+                inbox.receive();
+            })
+        })
+        .collect();
+    for _ in 0..n {
+        mailbox.receive();
+    }
+    println!("parked");
+    lunatic::sleep(Duration::from_millis(1_500));
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--parked") {
+        let n = args
+            .get(i + 1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(10_000);
+        return parked(n);
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let scale = if quick { 10 } else { 1 };
     let report = |name: &str, value: f64, unit: &str| println!("{name}\t{value:.1}\t{unit}");
     report("spawn", best(|| spawn(100_000 / scale)), "ns");
     report("ring", best(|| ring(1_000, 1_000_000 / scale as i64)), "ns");
-    report("ping_pong", best(|| ping_pong(200_000 / scale as i64)), "ns");
-    report("send_receive", best(|| send_receive(1_000_000 / scale)), "ns");
+    report(
+        "ping_pong",
+        best(|| ping_pong(200_000 / scale as i64)),
+        "ns",
+    );
+    report(
+        "send_receive",
+        best(|| send_receive(1_000_000 / scale)),
+        "ns",
+    );
     let rounds = 10_000 / scale as i64;
-    report("selective_receive", best(|| selective_receive(10_000, rounds)), "ns");
+    report(
+        "selective_receive",
+        best(|| selective_receive(10_000, rounds)),
+        "ns",
+    );
 }
