@@ -58,7 +58,8 @@ pub(crate) fn fail(func: &'static str, reason: impl Into<String>) -> wasmtime::E
 /// once (see `Process::read_memory`). Parking is a good moment to publish exact fuel use.
 ///
 /// A named future rather than an `async fn`: a parked process lives in it, and the state
-/// machine of an `async fn` holds its future twice (as argument and as pinned local).
+/// machine of an `async fn` holds its future twice (as argument and as pinned local). A
+/// future that is not `Unpin` is pinned by the caller (`tokio::pin!`) and passed pinned.
 pub(crate) fn park<'c, 'a, F: Future + Unpin>(
     caller: &'c mut Caller<'a>,
     fut: F,

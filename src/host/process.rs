@@ -269,7 +269,8 @@ fn add_spawning(linker: &mut Linker<ProcessState>) -> Result<()> {
                 let cell = caller.data().cell.clone();
                 cell.park_in(HostCall::Sleep, caller.data().rt.coarse_now_us());
                 let sleep = tokio::time::sleep(std::time::Duration::from_millis(millis));
-                super::park(&mut caller, Box::pin(sleep)).await;
+                tokio::pin!(sleep);
+                super::park(&mut caller, sleep).await;
                 cell.stats.leave();
             })
         },

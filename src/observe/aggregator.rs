@@ -73,15 +73,7 @@ impl Aggregator {
         };
         // The history the snapshot carries ends where the next delta's events begin (what
         // came since the publish above goes to everyone in the next delta).
-        let (events, exits) = {
-            let mut log = rt.events.log();
-            log.watched = true;
-            self.pending.append(&mut log.pending);
-            (
-                log.recent.iter().cloned().collect(),
-                log.exits.iter().cloned().collect(),
-            )
-        };
+        let (events, exits) = rt.events.watch(&mut self.pending);
         let rows = rows(&rt);
         self.sent = rows.iter().map(|r| r.pid).collect();
         self.dropped = rt.events.dropped();
@@ -105,13 +97,11 @@ impl Aggregator {
         };
         self.subscribers.retain(|s| !s.is_closed());
         if self.subscribers.is_empty() {
-            let mut log = rt.events.log();
-            log.watched = false;
-            log.pending.clear();
+            rt.events.unwatch();
             self.pending.clear();
             return true;
         }
-        self.pending.append(&mut rt.events.log().pending);
+        rt.events.take_pending(&mut self.pending);
         // Links and names change with events; everything else lives in the stats slots,
         // which are compared before a row is built: an idle process costs a few loads.
         let touched: HashSet<Pid> = self

@@ -105,16 +105,19 @@ pub(crate) struct EventSink {
 
 /// What the sink holds for the aggregator.
 #[derive(Debug, Default)]
-pub(crate) struct EventLog {
+struct EventLog {
     /// The latest events, oldest first.
-    pub(crate) recent: VecDeque<Event>,
+    recent: VecDeque<Event>,
     /// The latest exits, oldest first.
-    pub(crate) exits: VecDeque<(Pid, ExitReason)>,
+    exits: VecDeque<(Pid, ExitReason)>,
     /// Events since the last delta (kept only while `watched`).
-    pub(crate) pending: Vec<Event>,
+    pending: Vec<Event>,
     /// Whether anybody subscribes.
-    pub(crate) watched: bool,
+    watched: bool,
 }
+
+/// The recent history a snapshot carries.
+pub(crate) type History = (Vec<Event>, Vec<(Pid, ExitReason)>);
 
 impl EventSink {
     pub(crate) fn new(capacity: usize) -> Self {
@@ -140,9 +143,33 @@ impl EventSink {
         push_bounded(&mut log.recent, event);
     }
 
-    /// The log, for the aggregator.
-    pub(crate) fn log(&self) -> MutexGuard<'_, EventLog> {
+    fn log(&self) -> MutexGuard<'_, EventLog> {
         self.log.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A subscriber arrives: events are kept for deltas from now on. Moves the events not
+    /// yet in a delta into `pending` and returns the history up to here, in one step, so
+    /// the history ends where the next delta's events begin.
+    pub(crate) fn watch(&self, pending: &mut Vec<Event>) -> History {
+        let mut log = self.log();
+        log.watched = true;
+        pending.append(&mut log.pending);
+        (
+            log.recent.iter().cloned().collect(),
+            log.exits.iter().cloned().collect(),
+        )
+    }
+
+    /// The last subscriber left: events are no longer kept for deltas.
+    pub(crate) fn unwatch(&self) {
+        let mut log = self.log();
+        log.watched = false;
+        log.pending.clear();
+    }
+
+    /// Moves the events since the last delta into `pending`.
+    pub(crate) fn take_pending(&self, pending: &mut Vec<Event>) {
+        pending.append(&mut self.log().pending);
     }
 
     pub(crate) fn dropped(&self) -> u64 {

@@ -113,10 +113,15 @@ pub(crate) async fn wait<F: std::future::Future>(
     cell.stats
         .enter(HostCall::Network, caller.data().rt.now_us());
     let out = match timeout {
-        None => Some(super::park(caller, Box::pin(fut)).await),
-        Some(t) => super::park(caller, Box::pin(tokio::time::timeout(t, fut)))
-            .await
-            .ok(),
+        None => {
+            tokio::pin!(fut);
+            Some(super::park(caller, fut).await)
+        }
+        Some(t) => {
+            let fut = tokio::time::timeout(t, fut);
+            tokio::pin!(fut);
+            super::park(caller, fut).await.ok()
+        }
     };
     cell.stats.leave();
     out

@@ -10,11 +10,11 @@ fn best(mut f: impl FnMut() -> f64) -> f64 {
     (0..3).map(|_| f()).fold(f64::INFINITY, f64::min)
 }
 
-fn spawn(n: u64) -> f64 {
-    let mailbox: Mailbox<()> = unsafe { Mailbox::new() };
+/// Spawns `n` children that each tell the parent they started and park in `receive`, and
+/// waits until all have started.
+fn spawn_parked(mailbox: &Mailbox<()>, n: u64) -> Vec<Process<()>> {
     let this = mailbox.this();
-    let start = Instant::now();
-    let children: Vec<Process<()>> = (0..n)
+    let children = (0..n)
         .map(|_| {
             Process::spawn(this, |parent: Process<()>, inbox: Mailbox<()>| {
                 parent.send(());
@@ -25,6 +25,13 @@ fn spawn(n: u64) -> f64 {
     for _ in 0..n {
         mailbox.receive();
     }
+    children
+}
+
+fn spawn(n: u64) -> f64 {
+    let mailbox: Mailbox<()> = unsafe { Mailbox::new() };
+    let start = Instant::now();
+    let children = spawn_parked(&mailbox, n);
     let elapsed = start.elapsed().as_nanos() as f64;
     for child in children {
         child.send(());
@@ -134,20 +141,9 @@ fn selective_receive(depth: i64, rounds: i64) -> f64 {
 /// the node's resident memory at both words (a guest cannot see its host's memory).
 fn parked(n: u64) {
     let mailbox: Mailbox<()> = unsafe { Mailbox::new() };
-    let this = mailbox.this();
     println!("ready");
     lunatic::sleep(Duration::from_millis(500));
-    let _children: Vec<Process<()>> = (0..n)
-        .map(|_| {
-            Process::spawn(this, |parent: Process<()>, inbox: Mailbox<()>| {
-                parent.send(());
-                inbox.receive();
-            })
-        })
-        .collect();
-    for _ in 0..n {
-        mailbox.receive();
-    }
+    let _children = spawn_parked(&mailbox, n);
     println!("parked");
     lunatic::sleep(Duration::from_millis(1_500));
 }
