@@ -175,8 +175,8 @@ impl RuntimeInner {
     }
 
     /// Everything that happens when a process ends, in order: it leaves the process table
-    /// and the registry, its monitors hear of it, its links fail (when it failed), observers
-    /// get the event, and waiters wake.
+    /// and the registry, observers get the event and the exit is remembered, its monitors
+    /// hear of it, its links fail (when it failed), and waiters wake.
     pub(crate) fn finish(&self, cell: &Arc<ProcessCell>, reason: ExitReason) {
         if cell.finished.swap(true, Ordering::AcqRel) {
             return;
@@ -190,6 +190,16 @@ impl RuntimeInner {
                 self.emit(cell.pid, EventKind::Unregistered { name });
             }
         }
+        // The exit is on record before anybody hears of it: a supervisor may restart the
+        // child, and somebody ask how the old one ended, before this function returns.
+        self.limit_hit_at_exit(cell, &reason);
+        self.emit(
+            cell.pid,
+            EventKind::Exited {
+                reason: reason.clone(),
+            },
+        );
+        self.remember_exit(cell, &reason);
         let relations = {
             let mut rel = cell.relations();
             rel.dead = true;
@@ -225,15 +235,7 @@ impl RuntimeInner {
                 other.relations().monitored_by.remove(&cell.pid);
             }
         }
-        self.limit_hit_at_exit(cell, &reason);
-        self.emit(
-            cell.pid,
-            EventKind::Exited {
-                reason: reason.clone(),
-            },
-        );
         cell.inspector.close();
-        self.remember_exit(cell, &reason);
         cell.set_exit(reason);
     }
 }
