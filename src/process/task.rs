@@ -174,8 +174,8 @@ impl RuntimeInner {
         }
     }
 
-    /// Everything that happens when a process ends, in order: it leaves the process table
-    /// and the registry, observers get the event and the exit is remembered, its monitors
+    /// Everything that happens when a process ends, in order: its exit is remembered, it
+    /// leaves the process table and the registry, observers get the event, its monitors
     /// hear of it, its links fail (when it failed), and waiters wake.
     pub(crate) fn finish(&self, cell: &Arc<ProcessCell>, reason: ExitReason) {
         if cell.finished.swap(true, Ordering::AcqRel) {
@@ -183,6 +183,11 @@ impl RuntimeInner {
         }
         cell.stats.set_status(Status::Exited);
         cell.start_gate.open();
+        // Remembered before it leaves the table, so a pid is always either alive or
+        // remembered (the shell's `info` asks for one, then the other), and before anybody
+        // hears of it (a supervisor may restart it, and somebody ask how it ended, before
+        // this function returns).
+        self.remember_exit(cell, &reason);
         self.processes.remove(&cell.pid);
         self.exited_total.fetch_add(1, Ordering::Relaxed);
         if cell.registered.load(Ordering::Relaxed) {
@@ -190,8 +195,8 @@ impl RuntimeInner {
                 self.emit(cell.pid, EventKind::Unregistered { name });
             }
         }
-        // The exit is on record before anybody hears of it: a supervisor may restart the
-        // child, and somebody ask how the old one ended, before this function returns.
+        // Observers see the exit before anybody hears of it, so a restart never shows
+        // before the exit it answers.
         self.limit_hit_at_exit(cell, &reason);
         self.emit(
             cell.pid,
@@ -199,7 +204,6 @@ impl RuntimeInner {
                 reason: reason.clone(),
             },
         );
-        self.remember_exit(cell, &reason);
         let relations = {
             let mut rel = cell.relations();
             rel.dead = true;
