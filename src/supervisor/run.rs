@@ -65,7 +65,7 @@ pub(super) fn start(
         parent,
     };
     for i in 0..sup.spec.children.len() {
-        if let Err(e) = sup.start_child(i) {
+        if let Err(e) = sup.start_child(i, false) {
             for running in sup.running.iter().flatten() {
                 running.process.kill();
             }
@@ -116,7 +116,10 @@ impl Sup {
         self.shared.info.lock().expect("supervisor lock").children[i].pid = pid;
     }
 
-    fn start_child(&mut self, i: usize) -> Result<Pid, Error> {
+    /// Starts child `i`; a restart counts in its `restarts`, published with its new pid in
+    /// one step (whoever sees the new pid sees the count that goes with it). Returns the
+    /// pid and the restarts so far.
+    fn start_child(&mut self, i: usize, restart: bool) -> Result<(Pid, u32), Error> {
         let spec = self.spec.children[i].clone();
         let me = self.host.process().cell.clone();
         let running = match spec.kind {
@@ -155,8 +158,11 @@ impl Sup {
         }
         self.host.monitor(pid);
         self.running[i] = Some(running);
-        self.set_pid(i, Some(pid));
-        Ok(pid)
+        let mut info = self.shared.info.lock().expect("supervisor lock");
+        let child = &mut info.children[i];
+        child.pid = Some(pid);
+        child.restarts += u32::from(restart);
+        Ok((pid, child.restarts))
     }
 
     async fn stop_child(&mut self, i: usize) {
@@ -237,12 +243,7 @@ impl Sup {
 
     /// Starts child `i` again and reports the restart.
     fn restart(&mut self, i: usize, old: Option<Pid>, why: String) -> Result<Pid, Error> {
-        let new = self.start_child(i)?;
-        let restarts = {
-            let mut info = self.shared.info.lock().expect("supervisor lock");
-            info.children[i].restarts += 1;
-            info.children[i].restarts
-        };
+        let (new, restarts) = self.start_child(i, true)?;
         self.rt.emit(
             self.pid(),
             EventKind::Restarted {
