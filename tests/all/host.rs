@@ -165,3 +165,47 @@ async fn the_runtime_remembers_how_processes_ended() {
     assert_eq!(record.reason, reason);
     assert_eq!(record.function, "crash");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exit_is_on_record_before_anybody_hears_of_it() {
+    // Whoever hears of a death (a monitor's notice, a link's) may ask how the process ended
+    // at once, and a pid is always either alive or remembered: a supervisor restarting a
+    // child and a shell's `info` rely on both.
+    let node = Node::new();
+    let module = node.load(GUESTS);
+    let watcher = node.rt.spawn_host("watcher").unwrap();
+    let n = 200;
+    let mut pids = std::collections::HashSet::new();
+    for _ in 0..n {
+        let p = node
+            .rt
+            .spawn(&module, "crash", &[], ProcessConfig::default())
+            .unwrap();
+        watcher.monitor(p.pid());
+        watcher.link(p.pid(), 1);
+        pids.insert(p.pid());
+    }
+    let mut heard = 0;
+    while heard < 2 * n {
+        let pid = match watcher
+            .receive(None, Some(std::time::Duration::from_secs(10)))
+            .await
+        {
+            Some(Message::ProcessDied { pid, .. } | Message::LinkDied { pid, .. }) => pid,
+            other => panic!("unexpected {other:?}"),
+        };
+        assert!(pids.contains(&pid));
+        let record = node
+            .rt
+            .exited(pid)
+            .expect("remembered by the time it is heard of");
+        assert!(record.reason.trap().is_some(), "{:?}", record.reason);
+        for other in &pids {
+            assert!(
+                node.rt.process(*other).is_some() || node.rt.exited(*other).is_some(),
+                "{other} is neither alive nor remembered"
+            );
+        }
+        heard += 1;
+    }
+}
