@@ -83,19 +83,13 @@ fn live() -> Vec<i64> {
 async fn main() {
     let n = 10_000;
     let bench = workloads::Bench::new(true);
-    let module = bench
-        .rt
-        .load("workloads", workloads::WAT.as_bytes())
-        .expect("workloads.wat loads");
     // A first crowd warms up what is allocated once (tables, pools, the executors' queues).
-    let (warm, _) = workloads::spawn_parked(&bench.rt, &module, "parked", n).await;
-    workloads::kill_all(&warm).await;
-    drop(warm);
+    bench.parked(n).await;
     // An ended process's task drops its store on its executor, soon after `wait` returns.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let before = live();
     SHOW_SITES.store(std::env::args().any(|a| a == "--where"), Relaxed);
-    let (parked, refused) = workloads::spawn_parked(&bench.rt, &module, "parked", n).await;
+    let (parked, refused) = workloads::spawn_parked(&bench.rt, bench.module(), "parked", n).await;
     SHOW_SITES.store(false, Relaxed);
     assert!(refused.is_none(), "spawn a parked process: {refused:?}");
     let after = live();

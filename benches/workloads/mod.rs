@@ -39,6 +39,11 @@ impl Bench {
         Bench { rt, module, stdout }
     }
 
+    /// The loaded workload module.
+    pub fn module(&self) -> &Module {
+        &self.module
+    }
+
     /// Runs the export `name` with `args` and returns the time it reports.
     pub async fn run(&self, name: &str, args: &[i64]) -> Duration {
         let params: Vec<Param> = args.iter().map(|&a| Param::I64(a)).collect();
