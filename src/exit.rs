@@ -30,6 +30,10 @@ pub enum ExitReason {
         /// Why, e.g. "reached its restart intensity".
         reason: String,
     },
+    /// The process lives on another node, and that node went down or could not be reached
+    /// (Erlang's `noconnection`): it may still be running there. Links to it fire and its
+    /// monitors hear with this reason.
+    NoConnection,
 }
 
 impl ExitReason {
@@ -50,6 +54,7 @@ impl ExitReason {
             ExitReason::LinkDied { .. } => 1,
             ExitReason::Trap(_) => 101,
             ExitReason::Shutdown { .. } => 1,
+            ExitReason::NoConnection => 1,
         }
     }
 
@@ -71,6 +76,7 @@ impl fmt::Display for ExitReason {
             ExitReason::LinkDied { pid } => write!(f, "link died ({pid})"),
             ExitReason::Trap(trap) => write!(f, "trap: {}: {}", trap.kind, trap.message),
             ExitReason::Shutdown { reason } => write!(f, "shutdown: {reason}"),
+            ExitReason::NoConnection => write!(f, "noconnection"),
         }
     }
 }

@@ -21,6 +21,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod cluster;
 pub mod config;
 pub mod error;
 pub mod exit;
@@ -43,7 +44,7 @@ pub use error::Error;
 pub use exit::{ExitReason, Frame, Trap, TrapKind};
 pub use host::{Connection, HostError, TcpConnection, TlsConnection};
 pub use module::Module;
-pub use pid::{ParsePidError, Pid};
+pub use pid::{LOCAL_BITS, ParsePidError, Pid};
 pub use process::{HostProcess, InspectError, Param, Process};
 pub use runtime::{Capture, Environment, ExitRecord, Output, Runtime, RuntimeConfig, Stdio};
 

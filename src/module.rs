@@ -13,6 +13,10 @@ pub struct Module(Arc<ModuleInner>);
 
 struct ModuleInner {
     id: u64,
+    /// The bytes it was compiled from (a remote spawn sends them to other nodes).
+    bytes: Arc<[u8]>,
+    /// Their SHA-256 in hex, computed on first use.
+    digest: std::sync::OnceLock<String>,
     name: String,
     size: usize,
     compile_time: Duration,
@@ -32,9 +36,14 @@ pub struct ItemInfo {
 }
 
 impl Module {
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a plain constructor of a plain struct"
+    )]
     pub(crate) fn new(
         id: u64,
         name: String,
+        bytes: Arc<[u8]>,
         size: usize,
         compile_time: Duration,
         module: wasmtime::Module,
@@ -42,6 +51,8 @@ impl Module {
     ) -> Self {
         Module(Arc::new(ModuleInner {
             id,
+            bytes,
+            digest: std::sync::OnceLock::new(),
             name,
             size,
             compile_time,
@@ -58,6 +69,18 @@ impl Module {
     /// The name it was loaded under.
     pub fn name(&self) -> &str {
         &self.0.name
+    }
+
+    /// The bytes it was compiled from (wasm, or WAT text).
+    pub fn bytes(&self) -> &[u8] {
+        &self.0.bytes
+    }
+
+    /// The SHA-256 of its bytes, in hex: its name across a cluster.
+    pub fn digest(&self) -> &str {
+        self.0
+            .digest
+            .get_or_init(|| crate::cluster::digest(&self.0.bytes))
     }
 
     /// Size of the wasm binary in bytes.

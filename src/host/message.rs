@@ -6,6 +6,7 @@ use wasmtime::Linker;
 
 use super::{Caller, Result, fail, mem};
 use crate::Pid;
+use crate::cluster::SendOutcome;
 use crate::message::{DataMessage, Message, Resource};
 use crate::observe::HostCall;
 use crate::process::ProcessState;
@@ -51,13 +52,34 @@ pub(crate) fn take_outgoing(caller: &mut Caller<'_>, func: &'static str) -> Resu
     Ok(message)
 }
 
-/// Delivers to `pid` if it is alive; a message to a dead process is dropped, as in Erlang.
-pub(crate) fn deliver(caller: &mut Caller<'_>, pid: u64, message: Message) {
+/// Delivers to `pid` if it is alive, on this node or another; a message to a dead process
+/// is dropped, as in Erlang. A message for another node must be plain data (lunatic traps
+/// on resources too: a socket cannot cross machines).
+pub(crate) fn deliver(
+    caller: &mut Caller<'_>,
+    func: &'static str,
+    pid: u64,
+    message: Message,
+) -> Result<SendOutcome> {
     let state = caller.data_mut();
     state.cell.stats.count_out();
-    if let Some(target) = state.target(Pid(pid)) {
-        target.deliver(message);
+    let to = Pid(pid);
+    if state.rt.is_local(to) {
+        if let Some(target) = state.target(to) {
+            target.deliver(message);
+        }
+        return Ok(SendOutcome::Sent);
     }
+    let Message::Data(data) = message else {
+        return Err(fail(func, "only data messages can go to another node"));
+    };
+    if data.resources.iter().any(Option::is_some) {
+        return Err(fail(
+            func,
+            "a message carrying resources (sockets, modules...) cannot go to another node",
+        ));
+    }
+    Ok(state.rt.send_remote(to, data))
 }
 
 fn timeout(ms: u64) -> Option<Duration> {
@@ -136,15 +158,20 @@ pub(crate) async fn send_receive(
     let message = take_outgoing(caller, func)?;
     // The mark comes before the send: the reply may arrive before we start waiting.
     let mark = caller.data().cell.mailbox.mark();
-    deliver(caller, pid, message);
-    Ok(wait(
+    deliver(caller, func, pid, message)?;
+    Ok(wait_reply(caller, tag, mark, ms).await)
+}
+
+/// Waits for the reply of a send-receive (tagged `tag`, after `mark`).
+pub(crate) async fn wait_reply(caller: &mut Caller<'_>, tag: i64, mark: usize, ms: u64) -> u32 {
+    wait(
         caller,
         Some(vec![tag]),
         Some(mark),
         ms,
         HostCall::SendReceive,
     )
-    .await)
+    .await
 }
 
 pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
@@ -248,8 +275,9 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         NS,
         "send",
         |mut caller: Caller<'_>, pid: u64| -> Result<u32> {
-            let message = take_outgoing(&mut caller, "lunatic::message::send")?;
-            deliver(&mut caller, pid, message);
+            const F: &str = "lunatic::message::send";
+            let message = take_outgoing(&mut caller, F)?;
+            deliver(&mut caller, F, pid, message)?;
             Ok(0)
         },
     )?;

@@ -9,7 +9,7 @@ use super::{Caller, Result, fail, mem};
 use crate::Pid;
 use crate::config::ProcessConfig;
 use crate::observe::{EventKind, HostCall};
-use crate::process::{KilledItself, ProcessState, Signal};
+use crate::process::{KilledItself, ProcessState};
 
 const NS: &str = "lunatic::process";
 
@@ -295,10 +295,7 @@ fn add_relations(linker: &mut Linker<ProcessState>) -> Result<()> {
     linker.func_wrap(NS, "link", |caller: Caller<'_>, tag: i64, pid: u64| {
         let state = caller.data();
         let tag = (tag != 0).then_some(tag);
-        match state.rt.cell(Pid(pid)) {
-            Some(other) => state.rt.link(&state.cell, &other, tag),
-            None => state.cell.signal(Signal::LinkDied { pid: Pid(pid), tag }),
-        }
+        state.rt.link_pid(&state.cell, Pid(pid), tag);
     })?;
     linker.func_wrap(NS, "unlink", |caller: Caller<'_>, pid: u64| {
         let state = caller.data();
@@ -316,13 +313,23 @@ fn add_relations(linker: &mut Linker<ProcessState>) -> Result<()> {
         if pid == caller.data().cell.pid.id() {
             return Err(KilledItself.into());
         }
-        if let Some(cell) = caller.data().rt.cell(Pid(pid)) {
-            caller.data().rt.kill(&cell);
-        }
+        let state = caller.data();
+        state.rt.kill_pid(state.cell.pid, Pid(pid));
         Ok(())
     })?;
-    linker.func_wrap(NS, "exists", |caller: Caller<'_>, pid: u64| -> u32 {
-        caller.data().rt.processes.contains_key(&Pid(pid)) as u32
+    linker.func_wrap_async(NS, "exists", |caller: Caller<'_>, (pid,): (u64,)| {
+        Box::new(async move {
+            let rt = caller.data().rt.clone();
+            let pid = Pid(pid);
+            if rt.is_local(pid) {
+                return rt.processes.contains_key(&pid) as u32;
+            }
+            // Another node's process: its node answers (a node that does not, has none).
+            match rt.cluster() {
+                Some(cluster) => cluster.exists(pid).await as u32,
+                None => 0,
+            }
+        })
     })?;
     Ok(())
 }

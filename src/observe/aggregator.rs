@@ -191,7 +191,7 @@ impl std::hash::Hasher for PidHasher {
     }
 }
 
-fn totals(rt: &RuntimeInner) -> Totals {
+pub(crate) fn totals(rt: &RuntimeInner) -> Totals {
     Totals {
         alive: rt.processes.len() as u64,
         spawned: rt.spawned_total.load(Relaxed),

@@ -86,6 +86,23 @@ pub enum EventKind {
         /// Why.
         reason: String,
     },
+    /// Another node of the cluster came up (the event's pid is `<node.0>`).
+    NodeUp {
+        /// The node's id.
+        node: u64,
+        /// Its name.
+        name: String,
+    },
+    /// Another node went down or could not be reached; every link and monitor to its
+    /// processes fired with `noconnection`.
+    NodeDown {
+        /// The node's id.
+        node: u64,
+        /// Its name.
+        name: String,
+        /// Why, e.g. "no heartbeat for 1012 ms".
+        reason: String,
+    },
 }
 
 /// How many recent events and exits a snapshot carries.

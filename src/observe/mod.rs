@@ -7,7 +7,7 @@ mod event;
 mod snapshot;
 mod stats;
 
-pub(crate) use aggregator::start_aggregator;
+pub(crate) use aggregator::{row, start_aggregator, totals};
 pub(crate) use event::EventSink;
 pub use event::{Event, EventKind, Limit};
 pub use snapshot::{Delta, Observer, ProcessRow, Snapshot, Totals, Update};

@@ -31,15 +31,18 @@ pub enum HostCall {
     CompileModule,
     /// A `lunatic::networking` call (accept, connect, read, write...).
     Network,
+    /// `lunatic::distributed::spawn` on another node.
+    RemoteSpawn,
 }
 
 impl HostCall {
-    const ALL: [HostCall; 5] = [
+    const ALL: [HostCall; 6] = [
         HostCall::Receive,
         HostCall::SendReceive,
         HostCall::Sleep,
         HostCall::CompileModule,
         HostCall::Network,
+        HostCall::RemoteSpawn,
     ];
 
     /// The host function's full name.
@@ -50,6 +53,7 @@ impl HostCall {
             HostCall::Sleep => "lunatic::process::sleep_ms",
             HostCall::CompileModule => "lunatic::process::compile_module",
             HostCall::Network => "lunatic::networking",
+            HostCall::RemoteSpawn => "lunatic::distributed::spawn",
         }
     }
 }

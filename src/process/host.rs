@@ -83,13 +83,17 @@ impl HostProcess {
         self.process.pid()
     }
 
-    /// Sends a data message to `to` (dropped if `to` has ended, as in Erlang). Returns
-    /// whether `to` was alive.
+    /// Sends a data message to `to`, on this node or another (dropped if `to` has ended, as
+    /// in Erlang). Returns whether `to` was alive (for another node's process: whether its
+    /// node is up).
     pub fn send(&self, to: Pid, tag: i64, bytes: Vec<u8>) -> bool {
         let cell = &self.process.cell;
         cell.stats.count_out();
         let mut data = DataMessage::new(tag, bytes);
         data.sender = Some(cell.pid);
+        if !self.rt.is_local(to) {
+            return self.rt.send_remote(to, data) == crate::cluster::SendOutcome::Sent;
+        }
         match self.rt.cell(to) {
             Some(target) => {
                 target.deliver(Message::Data(data));
@@ -122,13 +126,7 @@ impl HostProcess {
     /// link-died message at once.
     pub fn link(&self, other: Pid, tag: i64) {
         let tag = (tag != 0).then_some(tag);
-        match self.rt.cell(other) {
-            Some(target) => self.rt.link(&self.process.cell, &target, tag),
-            None => self
-                .process
-                .cell
-                .signal(Signal::LinkDied { pid: other, tag }),
-        }
+        self.rt.link_pid(&self.process.cell, other, tag);
     }
 
     /// Removes the link to `other`.

@@ -5,6 +5,7 @@ mod host;
 mod inspect;
 mod limits;
 mod lineage;
+mod relations;
 mod signals;
 mod spawn;
 mod start_gate;

@@ -30,6 +30,8 @@ pub struct ProcessState {
     pub(crate) modules: Resources<Module>,
     pub(crate) errors: Resources<String>,
     pub(crate) timers: Resources<tokio::task::AbortHandle>,
+    /// Results of `exec_lookup_nodes`, taken by `copy_lookup_nodes_results`.
+    pub(crate) lookups: Resources<Vec<u64>>,
     /// Set once instantiation (and the start function) finished: spawning is refused before.
     pub(crate) initialized: bool,
     /// The fuel the store started with (to compute fuel used).
@@ -61,6 +63,7 @@ impl ProcessState {
             modules: Resources::default(),
             errors: Resources::default(),
             timers: Resources::default(),
+            lookups: Resources::default(),
             initialized: false,
             fuel_start: 0,
             wasi: None,

@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 use wasmtime::{Store, UpdateDeadline, Val};
 
 use super::{ProcessCell, ProcessState, Signal};
+use crate::Pid;
 use crate::exit::{ExitReason, Trap, TrapKind, classify};
 use crate::message::Message;
 use crate::module::Module;
@@ -212,7 +213,19 @@ impl RuntimeInner {
         // Monitors hear first: their notice goes straight into the mailbox, while a link's
         // signal is turned into a notice (or a death) by the linked process's own task, on
         // whichever thread runs it; this order keeps the two notices in one order.
+        let remote = |pids: &mut Vec<Pid>, pid: Pid| {
+            let far = !self.is_local(pid);
+            if far {
+                pids.push(pid);
+            }
+            !far
+        };
+        let (mut far_links, mut far_watchers, mut far_targets) =
+            (Vec::new(), Vec::new(), Vec::new());
         for pid in relations.monitored_by {
+            if !remote(&mut far_watchers, pid) {
+                continue;
+            }
             if let Some(other) = self.cell(pid) {
                 other.relations().monitoring.remove(&cell.pid);
                 other.deliver(Message::ProcessDied {
@@ -222,6 +235,9 @@ impl RuntimeInner {
             }
         }
         for (pid, tag) in relations.links {
+            if !remote(&mut far_links, pid) {
+                continue;
+            }
             if let Some(other) = self.cell(pid) {
                 other.relations().links.remove(&cell.pid);
                 if reason.is_failure() {
@@ -235,10 +251,14 @@ impl RuntimeInner {
             parent.lineage.failed(key, cell.pid, reason.clone());
         }
         for pid in relations.monitoring {
+            if !remote(&mut far_targets, pid) {
+                continue;
+            }
             if let Some(other) = self.cell(pid) {
                 other.relations().monitored_by.remove(&cell.pid);
             }
         }
+        self.notify_remote(cell, &far_links, &far_watchers, &far_targets, &reason);
         cell.inspector.close();
         cell.set_exit(reason);
     }

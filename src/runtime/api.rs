@@ -44,7 +44,7 @@ impl Runtime {
             engine,
             linker,
             processes: DashMap::new(),
-            next_pid: AtomicU64::new(1),
+            next_pid: AtomicU64::new(Pid::new(config.node_id, 1).id()),
             next_module: AtomicU64::new(1),
             modules: Mutex::new(Vec::new()),
             registry: Registry::default(),
@@ -67,6 +67,7 @@ impl Runtime {
             sched: super::sched::Scheduler::start(
                 tokio::runtime::Handle::current().metrics().num_workers(),
             ),
+            cluster: std::sync::OnceLock::new(),
         });
         observe::start_aggregator(&inner, subscribe_rx);
         Ok(Runtime { inner })
@@ -173,8 +174,19 @@ impl Runtime {
 
     /// How a recently ended process ended (the last 1,024 are remembered).
     pub fn exited(&self, pid: Pid) -> Option<super::ExitRecord> {
-        let exits = self.inner.recent_exits.lock().expect("exits lock");
-        exits.iter().rev().find(|r| r.pid == pid).cloned()
+        self.inner.exited_record(pid)
+    }
+
+    /// This node's id in its cluster (0 outside one).
+    pub fn node_id(&self) -> u64 {
+        self.inner.config.node_id
+    }
+
+    /// The cluster this node belongs to, if it joined one.
+    pub fn cluster(&self) -> Option<crate::cluster::Cluster> {
+        self.inner.cluster().map(|inner| crate::cluster::Cluster {
+            inner: inner.clone(),
+        })
     }
 
     /// A fresh environment: an empty registry namespace, with output going to `stdio`.
@@ -233,9 +245,10 @@ impl Runtime {
         self.inner.processes.len()
     }
 
-    /// Kills a process; false if no such process is alive.
+    /// Kills a process, of this node or another; false if no such process is alive (for
+    /// another node's process: if its node is not up).
     pub fn kill(&self, pid: Pid) -> bool {
-        self.process(pid).map(|p| p.kill()).is_some()
+        self.inner.kill_pid(Pid(0), pid)
     }
 
     /// The metrics guests recorded with `lunatic::metrics`.
@@ -304,6 +317,7 @@ impl RuntimeInner {
         Ok(Module::new(
             id,
             name.to_owned(),
+            Arc::from(bytes),
             bytes.len(),
             start.elapsed(),
             module,

@@ -68,6 +68,9 @@ pub struct RuntimeConfig {
     /// with a `mailbox limit` trap (Erlang's `max_heap_size` does the same to a process whose
     /// queue outgrows it). `None` (the default) is unbounded, as in Erlang.
     pub max_mailbox: Option<usize>,
+    /// The node's id in its cluster (0 outside one): the high bits of every pid it makes.
+    /// [`cluster::join`](crate::cluster::join) sets it.
+    pub node_id: u64,
 }
 
 impl Default for RuntimeConfig {
@@ -80,6 +83,7 @@ impl Default for RuntimeConfig {
             time_slice: Duration::from_millis(1),
             count_fuel: true,
             max_mailbox: None,
+            node_id: 0,
         }
     }
 }
@@ -108,6 +112,8 @@ pub(crate) struct RuntimeInner {
     stop: Arc<AtomicBool>,
     /// Runs the wasm processes.
     pub(crate) sched: sched::Scheduler,
+    /// The cluster layer, once the node has joined one.
+    pub(crate) cluster: std::sync::OnceLock<Arc<crate::cluster::ClusterInner>>,
 }
 
 impl RuntimeInner {
@@ -155,6 +161,49 @@ impl RuntimeInner {
 
     pub(crate) fn cell(&self, pid: Pid) -> Option<Arc<ProcessCell>> {
         self.processes.get(&pid).map(|c| c.value().clone())
+    }
+
+    /// Does `pid` name a process of this node (alive or not)?
+    pub(crate) fn is_local(&self, pid: Pid) -> bool {
+        pid.node() == self.config.node_id
+    }
+
+    /// The cluster layer, if this node is in a cluster.
+    pub(crate) fn cluster(&self) -> Option<&Arc<crate::cluster::ClusterInner>> {
+        self.cluster.get()
+    }
+
+    /// Remembers how a process of another node ended, as its node said (or
+    /// `noconnection` when its node went down), for `info` and the shell's notices.
+    pub(crate) fn remember_remote_exit(&self, pid: Pid, reason: crate::ExitReason) {
+        let mut exits = self.recent_exits.lock().expect("exits lock");
+        if exits.len() == REMEMBERED_EXITS {
+            exits.pop_front();
+        }
+        exits.push_back(ExitRecord {
+            pid,
+            module: "remote".into(),
+            function: String::new(),
+            parent: None,
+            reason,
+            at_us: self.now_us(),
+        });
+    }
+
+    /// The record of a recently ended process.
+    pub(crate) fn exited_record(&self, pid: Pid) -> Option<ExitRecord> {
+        let exits = self.recent_exits.lock().expect("exits lock");
+        exits.iter().rev().find(|r| r.pid == pid).cloned()
+    }
+
+    /// How a recently ended process ended.
+    pub(crate) fn exited_reason(&self, pid: Pid) -> Option<crate::ExitReason> {
+        self.exited_record(pid).map(|r| r.reason)
+    }
+
+    /// The node's counters.
+    pub(crate) fn totals(&self) -> crate::observe::Totals {
+        crate::observe::totals(self)
     }
 }
 

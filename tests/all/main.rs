@@ -3,6 +3,7 @@
 mod abi;
 mod abi_table;
 mod app;
+mod cluster;
 mod floods;
 mod host;
 mod hostile;
@@ -10,6 +11,7 @@ mod limits;
 mod links;
 mod memory;
 mod messaging;
+mod nats;
 mod no_loss;
 mod observe;
 mod process_api;

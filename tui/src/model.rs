@@ -236,6 +236,7 @@ pub fn state(row: &ProcessRow) -> &'static str {
             grain::observe::HostCall::Sleep => "sleep",
             grain::observe::HostCall::CompileModule => "compile",
             grain::observe::HostCall::Network => "network",
+            grain::observe::HostCall::RemoteSpawn => "spawn",
         },
         (Status::Waiting, None) => "waiting",
         (Status::Starting, _) => "starting",

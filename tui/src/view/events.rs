@@ -58,6 +58,10 @@ pub fn line(e: &Event) -> Line<'static> {
         ),
         EventKind::LimitHit { limit, value } => (Color::Magenta, format!("{limit} hit ({value})")),
         EventKind::GaveUp { reason } => (Color::Red, format!("supervisor gave up: {reason}")),
+        EventKind::NodeUp { node, name } => (Color::Green, format!("node {name} ({node}) up")),
+        EventKind::NodeDown { node, name, reason } => {
+            (Color::Red, format!("node {name} ({node}) down: {reason}"))
+        }
     };
     Line::from(vec![
         Span::raw(format!(

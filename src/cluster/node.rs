@@ -1,0 +1,363 @@
+//! A node's view of the cluster: its peers, each with its session and relations, and the
+//! public handle on it.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, Weak};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Notify, broadcast};
+
+use super::connect::ConnState;
+use super::session::Session;
+use super::{ClusterConfig, NodeInfo};
+use crate::Pid;
+use crate::runtime::RuntimeInner;
+
+/// A message too large for one NATS message, being put back together.
+#[derive(Debug)]
+pub(crate) struct Partial {
+    pub from: Pid,
+    pub to: Pid,
+    pub tag: i64,
+    pub data: Vec<u8>,
+}
+
+/// What this node knows of one other node.
+pub(crate) struct PeerState {
+    pub session: Session,
+    pub up: bool,
+    pub info: Option<NodeInfo>,
+    pub up_since_ms: u64,
+    pub last_heard: Instant,
+    pub down_reason: Option<String>,
+    /// Local processes with a link or monitor to a process of this node.
+    pub related: HashSet<Pid>,
+    pub partial: Option<Partial>,
+    pub rtt_us: Option<u64>,
+    /// The peer's last tick: its clock then, and when it arrived here.
+    pub peer_tick: Option<(u64, Instant)>,
+    pub last_break: Instant,
+}
+
+/// One other node.
+pub(crate) struct Peer {
+    pub id: u64,
+    /// Where its frames go.
+    pub subject: async_nats::Subject,
+    state: Mutex<PeerState>,
+    /// Wakes processes waiting on this node when it goes down.
+    pub downs: Notify,
+}
+
+impl Peer {
+    pub(crate) fn new(local: u64, id: u64, prefix: &str, max_batch: usize) -> Self {
+        Peer {
+            id,
+            subject: format!("{prefix}.n.{id}.d").into(),
+            state: Mutex::new(PeerState {
+                session: Session::new(local, id, max_batch),
+                up: false,
+                info: None,
+                up_since_ms: 0,
+                last_heard: Instant::now(),
+                down_reason: None,
+                related: HashSet::new(),
+                partial: None,
+                rtt_us: None,
+                peer_tick: None,
+                last_break: Instant::now(),
+            }),
+            downs: Notify::new(),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, PeerState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Counters of the cluster layer.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub sent: AtomicU64,
+    pub received: AtomicU64,
+    /// Batches that were not grain's, or damaged, or for another node.
+    pub foreign: AtomicU64,
+    pub gaps: AtomicU64,
+    pub stale: AtomicU64,
+}
+
+/// The cluster layer of a node.
+pub(crate) struct ClusterInner {
+    pub id: u64,
+    pub name: String,
+    pub config: ClusterConfig,
+    pub prefix: String,
+    pub client: async_nats::Client,
+    pub conn: Arc<ConnState>,
+    pub registry: async_nats::jetstream::kv::Store,
+    pub started: Instant,
+    pub started_ms: u64,
+    pub peers: RwLock<HashMap<u64, Arc<Peer>>>,
+    pub wake_writer: Notify,
+    pub rt: Weak<RuntimeInner>,
+    pub modules: super::modules::ModuleStore,
+    pub max_batch: usize,
+    pub counters: Counters,
+    pub events: broadcast::Sender<NodeEvent>,
+    pub leaving: AtomicBool,
+}
+
+/// What `send` to another node did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SendOutcome {
+    /// Queued for the node.
+    Sent,
+    /// No such node is up.
+    NoNode,
+    /// This node has lost NATS.
+    Disconnected,
+}
+
+/// A node joined or left this node's view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeEvent {
+    /// The node.
+    pub id: u64,
+    /// Its name, if known.
+    pub name: String,
+    /// Up (`None`) or down, and why.
+    pub down: Option<String>,
+}
+
+/// One node as `nodes` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeStatus {
+    /// Its id.
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+    /// Its tags.
+    pub tags: std::collections::BTreeMap<String, String>,
+    /// Is it this node?
+    pub this: bool,
+    /// Is it up?
+    pub up: bool,
+    /// Up since (ms since the Unix epoch).
+    pub up_since_ms: u64,
+    /// Its live processes, as of its last heartbeat.
+    pub processes: u64,
+    /// Messages it sent to other nodes, as of its last heartbeat.
+    pub sent: u64,
+    /// Messages it received from other nodes, as of its last heartbeat.
+    pub received: u64,
+    /// The round trip to it, from the ticks (µs).
+    pub rtt_us: Option<u64>,
+    /// Why it is down.
+    pub down_reason: Option<String>,
+}
+
+impl ClusterInner {
+    /// µs since this node joined (the clock of ticks).
+    pub(crate) fn now_us(&self) -> u64 {
+        self.started.elapsed().as_micros() as u64
+    }
+
+    pub(crate) fn peer(&self, id: u64) -> Option<Arc<Peer>> {
+        self.peers.read().expect("peers lock").get(&id).cloned()
+    }
+
+    /// The peer `id`, made known if it was not.
+    pub(crate) fn peer_or_new(&self, id: u64) -> Arc<Peer> {
+        if let Some(peer) = self.peer(id) {
+            return peer;
+        }
+        let mut peers = self.peers.write().expect("peers lock");
+        peers
+            .entry(id)
+            .or_insert_with(|| Arc::new(Peer::new(self.id, id, &self.prefix, self.max_batch)))
+            .clone()
+    }
+
+    pub(crate) fn all_peers(&self) -> Vec<Arc<Peer>> {
+        self.peers
+            .read()
+            .expect("peers lock")
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    /// The ids of the live nodes, this one included, in order.
+    pub(crate) fn live_nodes(&self) -> Vec<u64> {
+        let mut ids: Vec<u64> = self
+            .all_peers()
+            .iter()
+            .filter(|p| p.lock().up)
+            .map(|p| p.id)
+            .collect();
+        ids.push(self.id);
+        ids.sort_unstable();
+        ids
+    }
+
+    /// The live nodes (this one included) a lookup query matches, in order.
+    pub(crate) fn lookup(&self, query: &super::Query) -> Vec<u64> {
+        let mut ids: Vec<u64> = self
+            .all_peers()
+            .iter()
+            .filter(|p| {
+                let st = p.lock();
+                st.up
+                    && st
+                        .info
+                        .as_ref()
+                        .is_some_and(|i| query.matches(&i.name, &i.tags))
+            })
+            .map(|p| p.id)
+            .collect();
+        if query.matches(&self.name, &self.config.tags) {
+            ids.push(self.id);
+        }
+        ids.sort_unstable();
+        ids
+    }
+
+    /// This node's own record.
+    pub(crate) fn info(&self) -> NodeInfo {
+        let rt = self.rt.upgrade();
+        NodeInfo {
+            id: self.id,
+            name: self.name.clone(),
+            tags: self.config.tags.clone(),
+            started_ms: self.started_ms,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            processes: rt.as_ref().map_or(0, |rt| rt.processes.len() as u64),
+            spawned: rt
+                .as_ref()
+                .map_or(0, |rt| rt.spawned_total.load(Ordering::Relaxed)),
+            sent: self.counters.sent.load(Ordering::Relaxed),
+            received: self.counters.received.load(Ordering::Relaxed),
+            leaving: self.leaving.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Every node known, this one first.
+    pub(crate) fn statuses(&self) -> Vec<NodeStatus> {
+        let me = self.info();
+        let mut out = vec![NodeStatus {
+            id: self.id,
+            name: me.name,
+            tags: me.tags,
+            this: true,
+            up: true,
+            up_since_ms: self.started_ms,
+            processes: me.processes,
+            sent: me.sent,
+            received: me.received,
+            rtt_us: None,
+            down_reason: None,
+        }];
+        let mut peers = self.all_peers();
+        peers.sort_by_key(|p| p.id);
+        for peer in peers {
+            let st = peer.lock();
+            let Some(info) = &st.info else { continue };
+            out.push(NodeStatus {
+                id: peer.id,
+                name: info.name.clone(),
+                tags: info.tags.clone(),
+                this: false,
+                up: st.up,
+                up_since_ms: st.up_since_ms,
+                processes: info.processes,
+                sent: info.sent,
+                received: info.received,
+                rtt_us: st.rtt_us,
+                down_reason: st.down_reason.clone(),
+            });
+        }
+        out
+    }
+}
+
+/// A node's membership of a cluster. Cheap to clone.
+#[derive(Clone)]
+pub struct Cluster {
+    pub(crate) inner: Arc<ClusterInner>,
+}
+
+impl Cluster {
+    /// This node's id.
+    pub fn node_id(&self) -> u64 {
+        self.inner.id
+    }
+
+    /// This node's name.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The cluster's name.
+    pub fn cluster(&self) -> &str {
+        &self.inner.config.cluster
+    }
+
+    /// Every node this one knows of (itself first), up or down.
+    pub fn nodes(&self) -> Vec<NodeStatus> {
+        self.inner.statuses()
+    }
+
+    /// The ids of the nodes up now, this one included (what guests' `nodes()` returns).
+    pub fn live_nodes(&self) -> Vec<u64> {
+        self.inner.live_nodes()
+    }
+
+    /// The id of the live node called `name` (or with that id, written as a number).
+    pub fn node_named(&self, name: &str) -> Option<u64> {
+        self.nodes()
+            .into_iter()
+            .find(|n| n.up && (n.name == name || n.id.to_string() == name))
+            .map(|n| n.id)
+    }
+
+    /// Node ups and downs from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
+        self.inner.events.subscribe()
+    }
+
+    /// Batches dropped because they were not grain's or were damaged (foreign publishers
+    /// on the cluster's subjects), and gaps found in streams from peers.
+    pub fn dropped_frames(&self) -> (u64, u64) {
+        let c = &self.inner.counters;
+        (
+            c.foreign.load(Ordering::Relaxed),
+            c.gaps.load(Ordering::Relaxed),
+        )
+    }
+
+    /// How many modules this node compiled for spawns other nodes asked for.
+    pub fn compiled_for_others(&self) -> usize {
+        self.inner.modules.compiled()
+    }
+
+    /// Waits (up to `timeout`) until `count` nodes, this one included, are up.
+    pub async fn wait_for_nodes(&self, count: usize, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while self.live_nodes().len() < count {
+            if Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        true
+    }
+
+    /// Leaves the cluster in order: peers hear of it at once (its links and monitors fire
+    /// there with `noconnection`), and its registry entries go.
+    pub async fn leave(&self) {
+        super::membership::leave(&self.inner).await;
+    }
+}

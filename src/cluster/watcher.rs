@@ -1,0 +1,213 @@
+//! A watcher: joins a cluster to look, not as a node. It has no node id, is in nobody's
+//! `nodes()`, follows the heartbeats, and asks nodes read-only questions. With watcher
+//! credentials (see the book's "Many machines") it cannot spawn, send or kill.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+
+use super::inspect::{ProcessInfo, RemoteTable, remote_info, remote_table};
+use super::node::{NodeEvent, NodeStatus};
+use super::{ClusterConfig, ClusterError, NodeInfo, prefix, valid_name};
+use crate::Pid;
+
+/// How many node ups and downs a watcher remembers.
+const LOG: usize = 256;
+
+struct Seen {
+    info: NodeInfo,
+    heard: Instant,
+    up: bool,
+    up_since_ms: u64,
+    down_reason: Option<String>,
+}
+
+#[derive(Default)]
+struct View {
+    nodes: BTreeMap<u64, Seen>,
+    log: Vec<(u64, NodeEvent)>,
+}
+
+/// A look-only member of a cluster.
+#[derive(Clone)]
+pub struct Watcher {
+    client: async_nats::Client,
+    prefix: String,
+    down_after: Duration,
+    view: Arc<Mutex<View>>,
+}
+
+impl Watcher {
+    /// Connects and starts following the heartbeats.
+    ///
+    /// # Errors
+    /// When NATS cannot be reached or refuses the credentials, or the cluster's name is
+    /// invalid.
+    pub async fn connect(config: &ClusterConfig) -> Result<Watcher, ClusterError> {
+        if !valid_name(&config.cluster) {
+            return Err(ClusterError::BadName {
+                what: "cluster",
+                name: config.cluster.clone(),
+            });
+        }
+        let label = format!("grain watcher {}", config.cluster);
+        let (client, _) = super::connect::connect(config, &label).await?;
+        let prefix = prefix(&config.cluster);
+        let mut sub = client
+            .subscribe(format!("{prefix}.hb.*"))
+            .await
+            .map_err(|e| ClusterError::Nats(e.to_string()))?;
+        let watcher = Watcher {
+            client,
+            prefix,
+            down_after: config.down_after,
+            view: Arc::default(),
+        };
+        let view = watcher.view.clone();
+        tokio::spawn(async move {
+            while let Some(msg) = sub.next().await {
+                if let Ok(info) = serde_json::from_slice::<NodeInfo>(&msg.payload) {
+                    heard(&view, info);
+                }
+            }
+        });
+        Ok(watcher)
+    }
+
+    /// Every node seen, by id; a node silent for `down_after` shows as down.
+    pub fn nodes(&self) -> Vec<NodeStatus> {
+        let mut view = self.view.lock().expect("watcher lock");
+        let now = Instant::now();
+        let mut went_down = Vec::new();
+        for (id, seen) in &mut view.nodes {
+            let silent = now.duration_since(seen.heard);
+            if seen.up && silent > self.down_after {
+                seen.up = false;
+                let why = format!("no heartbeat for {} ms", silent.as_millis());
+                seen.down_reason = Some(why.clone());
+                went_down.push(NodeEvent {
+                    id: *id,
+                    name: seen.info.name.clone(),
+                    down: Some(why),
+                });
+            }
+        }
+        for event in went_down {
+            log(&mut view, event);
+        }
+        view.nodes
+            .iter()
+            .map(|(id, s)| NodeStatus {
+                id: *id,
+                name: s.info.name.clone(),
+                tags: s.info.tags.clone(),
+                this: false,
+                up: s.up,
+                up_since_ms: s.up_since_ms,
+                processes: s.info.processes,
+                sent: s.info.sent,
+                received: s.info.received,
+                rtt_us: None,
+                down_reason: s.down_reason.clone(),
+            })
+            .collect()
+    }
+
+    /// Node ups and downs, oldest first, each with its time (ms since the Unix epoch).
+    pub fn log(&self) -> Vec<(u64, NodeEvent)> {
+        self.view.lock().expect("watcher lock").log.clone()
+    }
+
+    /// A node's process table (its first `limit` rows).
+    ///
+    /// # Errors
+    /// When the node does not answer.
+    pub async fn table(&self, node: u64, limit: usize) -> Result<RemoteTable, String> {
+        remote_table(&self.client, &self.prefix, node, limit).await
+    }
+
+    /// What the node of `pid` says of it.
+    ///
+    /// # Errors
+    /// When the node does not answer.
+    pub async fn info(&self, pid: Pid) -> Result<ProcessInfo, String> {
+        remote_info(&self.client, &self.prefix, pid).await
+    }
+
+    /// Publishes raw bytes on a subject of the cluster (for tests of permissions: a
+    /// watcher's credentials should make the server refuse this).
+    ///
+    /// # Errors
+    /// When the client cannot queue it.
+    pub async fn publish_raw(&self, subject: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.client
+            .publish(format!("{}.{subject}", self.prefix), bytes.into())
+            .await
+            .map_err(|e| e.to_string())?;
+        self.client.flush().await.map_err(|e| e.to_string())
+    }
+}
+
+fn log(view: &mut View, event: NodeEvent) {
+    if view.log.len() == LOG {
+        view.log.remove(0);
+    }
+    view.log.push((super::unix_ms(), event));
+}
+
+fn heard(view: &Mutex<View>, info: NodeInfo) {
+    let mut view = view.lock().expect("watcher lock");
+    let id = info.id;
+    let leaving = info.leaving;
+    let name = info.name.clone();
+    let event = match view.nodes.get_mut(&id) {
+        Some(seen) => {
+            let was_up = seen.up;
+            seen.info = info;
+            seen.heard = Instant::now();
+            if leaving && was_up {
+                seen.up = false;
+                seen.down_reason = Some("it left the cluster".into());
+                Some(NodeEvent {
+                    id,
+                    name,
+                    down: seen.down_reason.clone(),
+                })
+            } else if !leaving && !was_up {
+                seen.up = true;
+                seen.up_since_ms = super::unix_ms();
+                seen.down_reason = None;
+                Some(NodeEvent {
+                    id,
+                    name,
+                    down: None,
+                })
+            } else {
+                None
+            }
+        }
+        None if !leaving => {
+            view.nodes.insert(
+                id,
+                Seen {
+                    info,
+                    heard: Instant::now(),
+                    up: true,
+                    up_since_ms: super::unix_ms(),
+                    down_reason: None,
+                },
+            );
+            Some(NodeEvent {
+                id,
+                name,
+                down: None,
+            })
+        }
+        None => None,
+    };
+    if let Some(event) = event {
+        log(&mut view, event);
+    }
+}

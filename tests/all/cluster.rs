@@ -1,0 +1,237 @@
+//! The cluster layer over a real nats-server, several nodes in this test process (the
+//! shell's tests run nodes as separate OS processes and kill them for real).
+
+use std::time::Duration;
+
+use grain::cluster::{ClusterConfig, RemoteSpawn, join};
+use grain::message::Message;
+use grain::{ExitReason, Pid, ProcessConfig, Runtime, RuntimeConfig, Stdio};
+
+use crate::nats::Nats;
+use crate::support::{eventually, wat};
+
+fn config(nats: &Nats, cluster: &str, name: &str) -> ClusterConfig {
+    ClusterConfig::new(&nats.url, cluster, name)
+}
+
+async fn node(nats: &Nats, cluster: &str, name: &str) -> (Runtime, grain::cluster::Cluster) {
+    let (stdio, _, _) = Stdio::captured();
+    let rt = RuntimeConfig {
+        stdio,
+        ..RuntimeConfig::default()
+    };
+    join(config(nats, cluster, name), rt)
+        .await
+        .unwrap_or_else(|e| panic!("{name} joins: {e}"))
+}
+
+async fn receive(host: &grain::HostProcess) -> Message {
+    host.receive(None, Some(Duration::from_secs(10)))
+        .await
+        .expect("a message within 10 s")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_meet_with_fresh_ids_and_pids_carry_their_node() {
+    let nats = Nats::start();
+    let (a, ca) = node(&nats, "meet", "a").await;
+    let (b, cb) = node(&nats, "meet", "b").await;
+    let (c, _cc) = node(&nats, "meet", "c").await;
+    let ids = [a.node_id(), b.node_id(), c.node_id()];
+    assert!(ids.iter().all(|&id| id > 0), "{ids:?}");
+    assert!(
+        ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2],
+        "{ids:?}"
+    );
+    for cluster in [&ca, &cb] {
+        assert!(cluster.wait_for_nodes(3, Duration::from_secs(5)).await);
+        let mut sorted = ids;
+        sorted.sort_unstable();
+        assert_eq!(cluster.live_nodes(), sorted, "self included, by id");
+    }
+    let host = a.spawn_host("probe").expect("host");
+    assert_eq!(host.pid().node(), a.node_id());
+    assert_eq!(ca.node_named("b"), Some(b.node_id()));
+    // A node leaving is down at once for the others, with its reason.
+    cb.leave().await;
+    eventually("b is down for a", || {
+        !ca.live_nodes().contains(&b.node_id())
+    })
+    .await;
+    let status = ca
+        .nodes()
+        .into_iter()
+        .find(|n| n.id == b.node_id())
+        .unwrap();
+    assert_eq!(status.down_reason.as_deref(), Some("it left the cluster"));
+    // A name is refused while its holder is up.
+    let taken = join(config(&nats, "meet", "a"), RuntimeConfig::default()).await;
+    assert!(
+        matches!(&taken, Err(e) if e.to_string().contains("already up")),
+        "{:?}",
+        taken.err()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_cross_nodes_in_order_large_ones_in_chunks() {
+    let nats = Nats::start();
+    let (a, ca) = node(&nats, "order", "a").await;
+    let (b, _cb) = node(&nats, "order", "b").await;
+    assert!(ca.wait_for_nodes(2, Duration::from_secs(5)).await);
+    let sender = a.spawn_host("sender").expect("host");
+    let receiver = b.spawn_host("receiver").expect("host");
+    const N: u64 = 20_000;
+    for i in 0..N {
+        assert!(sender.send(receiver.pid(), 0, i.to_le_bytes().to_vec()));
+    }
+    let big: Vec<u8> = (0..2 << 20).map(|i: u32| (i % 251) as u8).collect();
+    assert!(sender.send(receiver.pid(), 9, big.clone()));
+    for i in 0..N {
+        let Message::Data(m) = receive(&receiver).await else {
+            panic!("a data message")
+        };
+        assert_eq!(m.buffer, i.to_le_bytes(), "message {i}");
+        assert_eq!(m.sender, Some(sender.pid()));
+    }
+    let Message::Data(m) = receive(&receiver).await else {
+        panic!("the big message")
+    };
+    assert_eq!((m.tag, m.buffer.len()), (Some(9), big.len()));
+    assert!(m.buffer == big, "2 MiB arrive intact");
+    assert_eq!(ca.dropped_frames(), (0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_links_and_monitors_hear_real_reasons_and_noconnection() {
+    let nats = Nats::start();
+    let (a, ca) = node(&nats, "links", "a").await;
+    let (b, cb) = node(&nats, "links", "b").await;
+    assert!(ca.wait_for_nodes(2, Duration::from_secs(5)).await);
+    let watcher = a.spawn_host("watcher").expect("host");
+    // A crash on b: the link and the monitor on a hear the trap.
+    let module = b
+        .load(
+            "crash",
+            wat(r#"(func (export "main") (call $sleep_ms (i64.const 200)) unreachable)"#)
+                .as_bytes(),
+        )
+        .unwrap();
+    let crasher = b
+        .spawn(&module, "main", &[], ProcessConfig::root())
+        .unwrap();
+    watcher.link(crasher.pid(), 5);
+    watcher.monitor(crasher.pid());
+    let first = receive(&watcher).await;
+    assert!(
+        matches!(&first, Message::ProcessDied { pid, reason: Some(ExitReason::Trap(_)) } if *pid == crasher.pid()),
+        "{first:?}"
+    );
+    let second = receive(&watcher).await;
+    assert!(
+        matches!(&second, Message::LinkDied { pid, tag: Some(5) } if *pid == crasher.pid()),
+        "{second:?}"
+    );
+    assert!(a.exited(crasher.pid()).unwrap().reason.trap().is_some());
+    // A pid that does not exist there: noproc at once.
+    let ghost = Pid::new(b.node_id(), 999_999);
+    watcher.link(ghost, 0);
+    assert!(matches!(receive(&watcher).await, Message::LinkDied { pid, .. } if pid == ghost));
+    // b goes away: links and monitors to its processes fire once, with noconnection.
+    let parked = b.spawn_host("parked").expect("host");
+    watcher.link(parked.pid(), 0);
+    watcher.monitor(parked.pid());
+    eventually("the link reaches b", || {
+        !parked.process().links().is_empty()
+    })
+    .await;
+    cb.leave().await;
+    let notices = [receive(&watcher).await, receive(&watcher).await];
+    assert!(
+        matches!(
+            notices[0],
+            Message::ProcessDied {
+                reason: Some(ExitReason::NoConnection),
+                ..
+            }
+        ),
+        "{notices:?}"
+    );
+    assert!(
+        matches!(notices[1], Message::LinkDied { .. }),
+        "{notices:?}"
+    );
+    assert_eq!(
+        a.exited(parked.pid()).unwrap().reason,
+        ExitReason::NoConnection
+    );
+    assert!(
+        watcher
+            .receive(None, Some(Duration::from_millis(300)))
+            .await
+            .is_none(),
+        "once"
+    );
+    assert!(watcher.process().links().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_module_spawns_on_another_node_by_content_and_answers() {
+    let nats = Nats::start();
+    let (a, ca) = node(&nats, "spawn", "a").await;
+    let (b, cb) = node(&nats, "spawn", "b").await;
+    assert!(ca.wait_for_nodes(2, Duration::from_secs(5)).await);
+    // The child sends its argument (a pid of node a) its own pid, from node b.
+    let body = r#"(func (export "child") (param $to i64)
+        (call $send_i64 (local.get $to) (i64.const 3) (call $process_id)))"#;
+    let module = a.load("child", wat(body).as_bytes()).unwrap();
+    let host = a.spawn_host("asker").unwrap();
+    for round in 0..2 {
+        let pid = ca
+            .spawn(RemoteSpawn {
+                node: b.node_id(),
+                module: &module,
+                function: "child",
+                params: &[grain::Param::I64(host.pid().id() as i64)],
+                config: &ProcessConfig::default(),
+                parent: Some(host.pid()),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        assert_eq!(pid.node(), b.node_id());
+        let Message::Data(m) = receive(&host).await else {
+            panic!("data")
+        };
+        assert_eq!(m.buffer, pid.id().to_le_bytes());
+        assert_eq!(m.sender, Some(pid));
+    }
+    assert_eq!(cb.compiled_for_others(), 1, "compiled once on b");
+    let missing = ca
+        .spawn(RemoteSpawn {
+            node: b.node_id(),
+            module: &module,
+            function: "nope",
+            params: &[],
+            config: &ProcessConfig::default(),
+            parent: None,
+        })
+        .await;
+    assert!(
+        matches!(missing, Err(ref e) if e.code() == 2),
+        "{missing:?}"
+    );
+    let nowhere = ca
+        .spawn(RemoteSpawn {
+            node: 4242,
+            module: &module,
+            function: "child",
+            params: &[],
+            config: &ProcessConfig::default(),
+            parent: None,
+        })
+        .await;
+    assert!(
+        matches!(nowhere, Err(ref e) if e.code() == 1),
+        "{nowhere:?}"
+    );
+}
