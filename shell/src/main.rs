@@ -1,6 +1,8 @@
 //! `grain`: run wasm programs as grain processes, the interactive shell, the observer.
 
+mod cluster_args;
 mod control_args;
+mod node;
 mod observe;
 mod run;
 mod test_mode;
@@ -23,8 +25,11 @@ enum Command {
     Run(run::RunArgs),
     /// The interactive shell over a live runtime.
     Shell(ShellArgs),
-    /// The live observer: a fresh node, a program, an attached node or a recording.
+    /// The live observer: a fresh node, a program, an attached node, a cluster or a
+    /// recording.
     Observe(observe::ObserveArgs),
+    /// A cluster member that runs no program: it serves remote spawns until SIGTERM.
+    Node(node::NodeArgs),
     /// Make a lunatic-rs project use grain: writes .cargo/config.toml (target and runner).
     Init {
         /// The project's directory.
@@ -67,6 +72,8 @@ struct ShellArgs {
     token: Option<String>,
     #[command(flatten)]
     control: control_args::ControlArgs,
+    #[command(flatten)]
+    cluster: cluster_args::ClusterArgs,
 }
 
 fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
@@ -89,7 +96,10 @@ fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
     if let Some(attach) = &args.attach {
         return observe::attach_shell(attach, args.token.clone(), script);
     }
-    let mut shell = tokio.block_on(async { grain_shell::Shell::new() })?;
+    let mut shell = match args.cluster.config(true)? {
+        Some(cluster) => tokio.block_on(grain_shell::Shell::in_cluster(cluster))?,
+        None => tokio.block_on(async { grain_shell::Shell::new() })?,
+    };
     shell.json = args.json;
     let _server = tokio.block_on(args.control.start(&shell.rt))?;
     match script {
@@ -117,6 +127,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::main(args),
         Command::Shell(args) => shell_main(args),
         Command::Observe(args) => observe::main(args),
+        Command::Node(args) => node::main(args),
         Command::Init { dir, force } => grain_shell::init::init(&dir, force).map_err(Into::into).map(|path| {
             println!("wrote {}: `cargo run` and `cargo test` now build for wasm32-wasip1 and run on grain", path.display());
             println!("(the target must be installed: rustup target add wasm32-wasip1)");

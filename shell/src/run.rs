@@ -35,6 +35,8 @@ pub struct RunArgs {
     metrics: Option<std::net::SocketAddr>,
     #[command(flatten)]
     control: crate::control_args::ControlArgs,
+    #[command(flatten)]
+    cluster: crate::cluster_args::ClusterArgs,
     /// The program: a .wasm or .wat file, or an application file (.toml) naming modules,
     /// supervisors and children.
     module: PathBuf,
@@ -43,7 +45,7 @@ pub struct RunArgs {
     args: Vec<String>,
 }
 
-fn parse_env(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_env(s: &str) -> Result<(String, String), String> {
     let (k, v) = s
         .split_once('=')
         .ok_or_else(|| format!("expected KEY=VALUE, got {s:?}"))?;
@@ -72,7 +74,22 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         },
         ..RuntimeConfig::default()
     };
-    let rt = Runtime::new(config)?;
+    let (rt, cluster) = match args.cluster.config(true)? {
+        Some(cluster) => {
+            let (rt, cluster) = grain::cluster::join(cluster, config).await?;
+            (rt, Some(cluster))
+        }
+        None => (Runtime::new(config)?, None),
+    };
+    let status = run_on(&rt, &args).await;
+    if let Some(cluster) = cluster {
+        cluster.leave().await;
+    }
+    status
+}
+
+async fn run_on(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
+    let rt = rt.clone();
     if let Some(addr) = args.metrics {
         let bound = rt
             .serve_metrics(addr)
@@ -81,7 +98,7 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         eprintln!("grain: metrics at http://{bound}/metrics");
     }
     if args.module.extension().is_some_and(|e| e == "toml") {
-        return run_app(&rt, &args).await;
+        return run_app(&rt, args).await;
     }
     let module = rt.load_file(&args.module)?;
     let mut process_config = ProcessConfig::root();

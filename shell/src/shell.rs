@@ -112,16 +112,39 @@ impl Shell {
     /// # Errors
     /// When the runtime cannot start.
     pub fn new() -> Result<Self, grain::Error> {
+        let (config, output) = Self::runtime_config();
+        let rt = Runtime::new(config)?;
+        Self::owning(rt, output)
+    }
+
+    /// A shell over a fresh node that joins a cluster (`grain shell --nats`).
+    ///
+    /// # Errors
+    /// When the cluster cannot be joined.
+    pub async fn in_cluster(
+        cluster: grain::cluster::ClusterConfig,
+    ) -> Result<Self, grain::cluster::ClusterError> {
+        let (config, output) = Self::runtime_config();
+        let (rt, _) = grain::cluster::join(cluster, config).await?;
+        Self::owning(rt, output).map_err(|e| grain::cluster::ClusterError::Nats(e.to_string()))
+    }
+
+    /// The settings of a shell's own runtime: what processes write, the shell shows.
+    fn runtime_config() -> (RuntimeConfig, Capture) {
         let (stdio, out, _) = Stdio::captured();
         let output = out.clone();
         let stdio = Stdio {
             stderr: grain::Output::Capture(out),
             ..stdio
         };
-        let rt = Runtime::new(RuntimeConfig {
+        let config = RuntimeConfig {
             stdio,
             ..RuntimeConfig::default()
-        })?;
+        };
+        (config, output)
+    }
+
+    fn owning(rt: Runtime, output: Capture) -> Result<Self, grain::Error> {
         let mut shell = Shell::over(rt)?;
         shell.output = Some(output);
         shell.owns_runtime = true;

@@ -1,0 +1,77 @@
+//! `grain node`: a cluster member that runs no program of its own. It serves remote
+//! spawns, messages and signals until SIGTERM or Ctrl-C, then leaves the cluster in order.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use grain::{RuntimeConfig, Stdio};
+
+use crate::cluster_args::ClusterArgs;
+
+/// Arguments of `grain node`.
+#[derive(clap::Args)]
+pub struct NodeArgs {
+    #[command(flatten)]
+    cluster: ClusterArgs,
+    /// Memory limit of every process other nodes spawn here, in bytes.
+    #[arg(long, value_name = "BYTES")]
+    max_memory: Option<u64>,
+    /// Fuel limit of every process other nodes spawn here, in units of 100,000
+    /// instructions.
+    #[arg(long, value_name = "UNITS")]
+    max_fuel: Option<u64>,
+    /// The most processes alive at once.
+    #[arg(long, value_name = "N", default_value_t = RuntimeConfig::default().max_processes)]
+    max_processes: usize,
+    /// The most messages queued for one process.
+    #[arg(long, value_name = "N")]
+    max_mailbox: Option<usize>,
+    #[command(flatten)]
+    control: crate::control_args::ControlArgs,
+}
+
+pub fn main(args: NodeArgs) -> anyhow::Result<ExitCode> {
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the scheduler")?;
+    tokio.block_on(run(args))
+}
+
+async fn run(args: NodeArgs) -> anyhow::Result<ExitCode> {
+    let mut config = args
+        .cluster
+        .config(true)?
+        .ok_or_else(|| anyhow::anyhow!("grain node needs --nats URL --cluster NAME --name NODE"))?;
+    config.remote_max_memory = args.max_memory;
+    config.remote_max_fuel = args.max_fuel;
+    let runtime = RuntimeConfig {
+        max_processes: args.max_processes,
+        max_mailbox: args.max_mailbox,
+        stdio: Stdio::default(),
+        ..RuntimeConfig::default()
+    };
+    let (rt, cluster) = grain::cluster::join(config, runtime).await?;
+    eprintln!(
+        "grain: node {} is node {} of cluster {} ({} nodes up)",
+        cluster.name(),
+        cluster.node_id(),
+        cluster.cluster(),
+        cluster.live_nodes().len()
+    );
+    let _control = args.control.start(&rt).await?;
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot watch SIGTERM")?;
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    cluster.leave().await;
+    eprintln!(
+        "grain: node {} left cluster {}",
+        cluster.name(),
+        cluster.cluster()
+    );
+    rt.shutdown();
+    Ok(ExitCode::SUCCESS)
+}
