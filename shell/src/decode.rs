@@ -172,7 +172,10 @@ fn take(bytes: &[u8], at: &mut usize, ty: &Type) -> Result<Value, String> {
         Type::Pid => {
             let node = u64::from_le_bytes(chunk(bytes, at, 8)?.try_into().expect("8 bytes"));
             let id = u64::from_le_bytes(chunk(bytes, at, 8)?.try_into().expect("8 bytes"));
-            Value::Pid { node, id }
+            Value::Pid {
+                node,
+                id: grain::Pid(id).local(),
+            }
         }
         Type::Tuple(items) => Value::Tuple(
             items

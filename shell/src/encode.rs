@@ -49,7 +49,7 @@ pub fn encode(value: &Value, encoding: Encoding) -> Result<Vec<u8>, String> {
             Value::Str(s) => Ok(s.as_bytes().to_vec()),
             Value::Bytes(b) => Ok(b.clone()),
             Value::Int { value, ty } => Ok(int_bytes(*value, Some(ty.unwrap_or(IntType::I64)))),
-            Value::Pid { id, .. } => Ok(id.to_le_bytes().to_vec()),
+            Value::Pid { node, id } => Ok(grain::Pid::new(*node, *id).id().to_le_bytes().to_vec()),
             other => Err(format!(
                 "{other} has no raw form (give a string, bytes, an integer or a pid)"
             )),
@@ -76,9 +76,10 @@ fn bincode(value: &Value, out: &mut Vec<u8>) -> Result<(), String> {
             out.extend((b.len() as u64).to_le_bytes());
             out.extend(b);
         }
+        // lunatic-rs's `Process`: its node, then the whole pid (which carries the node).
         Value::Pid { node, id } => {
             out.extend(node.to_le_bytes());
-            out.extend(id.to_le_bytes());
+            out.extend(grain::Pid::new(*node, *id).id().to_le_bytes());
         }
         Value::Tuple(items) => {
             for i in items {
@@ -118,7 +119,9 @@ pub fn json(value: &Value) -> Result<serde_json::Value, String> {
         Value::Unit => J::Null,
         Value::Str(s) => J::String(s.clone()),
         Value::Bytes(b) => J::Array(b.iter().map(|x| J::from(*x)).collect()),
-        Value::Pid { node, id } => serde_json::json!({ "node_id": node, "id": id }),
+        Value::Pid { node, id } => {
+            serde_json::json!({ "node_id": node, "id": grain::Pid::new(*node, *id).id() })
+        }
         Value::Tuple(items) | Value::List(items) => J::Array(
             items
                 .iter()

@@ -87,6 +87,8 @@ pub struct Shell {
     printed: usize,
     announced: BTreeSet<(Pid, u8)>,
     owns_runtime: bool,
+    /// Nodes of the cluster coming up and going down, for notices.
+    node_events: Option<tokio::sync::broadcast::Receiver<grain::cluster::NodeEvent>>,
 }
 
 impl Drop for Shell {
@@ -157,7 +159,9 @@ impl Shell {
     /// When the runtime is at its process limit.
     pub fn over(rt: Runtime) -> Result<Self, grain::Error> {
         let me = rt.spawn_host("shell")?;
+        let node_events = rt.cluster().map(|c| c.subscribe());
         Ok(Shell {
+            node_events,
             rt,
             me,
             results: Vec::new(),
@@ -257,6 +261,17 @@ impl Shell {
                 })
                 .collect()
         });
+        if let Some(events) = &mut self.node_events {
+            while let Ok(event) = events.try_recv() {
+                match &event.down {
+                    Some(why) => out.push_str(&format!(
+                        "** node {} ({}) is down: {why}\n",
+                        event.name, event.id
+                    )),
+                    None => out.push_str(&format!("** node {} ({}) is up\n", event.name, event.id)),
+                }
+            }
+        }
         for (pid, kind) in notices {
             if self.announced.insert((pid, kind)) {
                 let why = self

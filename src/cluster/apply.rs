@@ -31,6 +31,9 @@ impl ClusterInner {
         let node = header.src;
         let peer = self.peer_or_new(node);
         let mut wake = false;
+        // Kills wait until the peer's lock is released: a process ending at once tells
+        // its remote links and monitors, which takes that lock again.
+        let mut kills = Vec::new();
         {
             let mut st = peer.lock();
             let reset = match frames.first() {
@@ -51,7 +54,10 @@ impl ClusterInner {
                         wake = true;
                     }
                     for frame in frames {
-                        wake |= self.apply(rt, &mut st, frame);
+                        match frame {
+                            Frame::Kill { to, .. } => kills.push(to),
+                            frame => wake |= self.apply(rt, &mut st, frame),
+                        }
                     }
                 }
                 Inbound::Gap => {
@@ -71,6 +77,11 @@ impl ClusterInner {
                 Inbound::Duplicate => {
                     self.counters.foreign.fetch_add(1, Relaxed);
                 }
+            }
+        }
+        for pid in kills {
+            if let Some(cell) = rt.cell(pid) {
+                rt.kill(&cell);
             }
         }
         if wake {
@@ -223,12 +234,8 @@ impl ClusterInner {
                 }
                 false
             }
-            Frame::Kill { to, .. } => {
-                if let Some(cell) = rt.cell(to) {
-                    rt.kill(&cell);
-                }
-                false
-            }
+            // Handled by the caller, outside the peer's lock.
+            Frame::Kill { .. } => false,
         }
     }
 

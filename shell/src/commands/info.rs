@@ -14,10 +14,14 @@ pub const HELP: Help = Help {
     examples: &["info c", "info #counter"],
 };
 
-pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
+pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
     let arg = args.required("a pid")?;
     let target = pid(sh, arg)?;
     args.finish()?;
+    if super::remote::is_remote(sh, target) {
+        let text = super::remote::info(sh, target, &arg.span).await?;
+        return Ok(Reply::with_json(text.clone(), json!({ "pid": target.id(), "info": text })));
+    }
     let Some(p) = sh.rt.process(target) else {
         let record = sh
             .rt

@@ -22,6 +22,24 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
         .map(|a| word(a, "a reason (a word or a string)"))
         .transpose()?;
     args.finish()?;
+    if super::remote::is_remote(sh, target) {
+        if reason.is_some() {
+            return Err(ShellError::at(
+                arg.span.clone(),
+                "a process of another node can only be killed, without a reason",
+            ));
+        }
+        if !sh.rt.kill(target) {
+            return Err(ShellError::at(
+                arg.span.clone(),
+                format!("the node of {target} is not up"),
+            ));
+        }
+        return Ok(Reply::with_json(
+            format!("killed {target} (on node {})", target.node()),
+            json!({ "killed": target.id(), "reason": reason }),
+        ));
+    }
     let process = sh
         .rt
         .process(target)

@@ -20,6 +20,8 @@ mod metrics;
 mod modules;
 mod monitor;
 mod names;
+mod nodes;
+mod remote;
 mod observe;
 mod ps;
 mod quit;
@@ -82,6 +84,7 @@ pub const HELP: &[Help] = &[
     register::HELP,
     whereis::HELP,
     names::HELP,
+    nodes::HELP,
     ps::HELP,
     info::HELP,
     tree::HELP,
@@ -150,7 +153,7 @@ pub async fn run(sh: &mut Shell, cmd: &Command) -> Result<Reply, ShellError> {
         "modules" => modules::run(sh, args),
         "exports" => exports::run(sh, args),
         "imports" => imports::run(sh, args),
-        "spawn" => spawn::run(sh, args),
+        "spawn" => spawn::run(sh, args).await,
         "run" => run::run(sh, args),
         "kill" => kill::run(sh, args),
         "wait" => wait::run(sh, args).await,
@@ -165,8 +168,9 @@ pub async fn run(sh: &mut Shell, cmd: &Command) -> Result<Reply, ShellError> {
         "register" => register::run(sh, args),
         "whereis" => whereis::run(sh, args),
         "names" => names::run(sh, args),
-        "ps" => ps::run(sh, args),
-        "info" => info::run(sh, args),
+        "nodes" => nodes::run(sh, args),
+        "ps" => ps::run(sh, args).await,
+        "info" => info::run(sh, args).await,
         "tree" => tree::run(sh, args),
         "mem" => mem::run(sh, args).await,
         "fuel" => fuel::run(sh, args),

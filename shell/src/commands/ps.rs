@@ -10,8 +10,8 @@ use crate::shell::{Shell, ShellError};
 
 pub const HELP: Help = Help {
     name: "ps",
-    usage: "ps [--sort=fuel|mem|mailbox|pid] [--filter=TEXT]",
-    summary: "list live processes: status, fuel used, memory, mailbox, current host call",
+    usage: "ps [--sort=fuel|mem|mailbox|pid] [--filter=TEXT] [--node=NODE|all]",
+    summary: "list live processes (of another node, or of every node, with --node): status, fuel used, memory, mailbox, current host call",
     examples: &["ps", "ps --sort=mailbox", "ps --filter=counter"],
 };
 
@@ -24,7 +24,7 @@ pub fn status(s: Status) -> &'static str {
     }
 }
 
-pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
+pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
     let sort = args
         .flag_value("sort")
         .map(|a| Ok::<_, ShellError>((word(a, "a column")?, a.span.clone())))
@@ -33,7 +33,11 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
         .flag_value("filter")
         .map(|a| word(a, "a text"))
         .transpose()?;
+    let node = args.flag_value("node");
     args.finish()?;
+    if let Some(node) = node {
+        return remote(sh, node, filter.as_deref()).await;
+    }
     let mut procs = sh.rt.processes();
     if let Some((by, span)) = sort {
         match by.as_str() {
@@ -84,8 +88,55 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
             "status": row[3], "fuel": p.stats().fuel_used(), "memory": p.stats().memory_bytes(), "mailbox": p.mailbox_len()}));
         rows.push(row);
     }
-    let header = [
-        "PID", "NAME", "RUNS", "STATUS", "FUEL", "MEMORY", "MAILBOX", "IN",
-    ];
-    Ok(Reply::with_json(table(&header, &rows), json!(json_rows)))
+    Ok(Reply::with_json(table(&HEADER, &rows), json!(json_rows)))
+}
+
+const HEADER: [&str; 8] = [
+    "PID", "NAME", "RUNS", "STATUS", "FUEL", "MEMORY", "MAILBOX", "IN",
+];
+
+/// The most rows `ps --node` asks each node for.
+const REMOTE_ROWS: usize = 1_000;
+
+/// `ps --node=NODE` (one node's table) or `ps --node=all` (every live node's, this one's
+/// included), asked of the nodes themselves.
+async fn remote(
+    sh: &Shell,
+    node: &grain_grammar::Spanned<grain_grammar::Arg>,
+    filter: Option<&str>,
+) -> Result<Reply, ShellError> {
+    let cluster = super::remote::cluster(sh, &node.span)?;
+    let nodes = if word(node, "a node")? == "all" {
+        cluster.live_nodes()
+    } else {
+        vec![super::remote::node(sh, node)?]
+    };
+    let (mut rows, mut all, mut notes) = (Vec::new(), Vec::new(), Vec::new());
+    for id in nodes {
+        let table = cluster
+            .remote_table(id, REMOTE_ROWS)
+            .await
+            .map_err(|e| ShellError::at(node.span.clone(), e))?;
+        if table.truncated {
+            notes.push(format!(
+                "(node {id}: the first {} of {} processes)",
+                table.rows.len(),
+                table.totals.alive
+            ));
+        }
+        for row in table.rows {
+            let cells = super::remote::cells(&row);
+            if filter.is_some_and(|f| !cells.iter().any(|c| c.contains(f))) {
+                continue;
+            }
+            rows.push(cells);
+            all.push(row);
+        }
+    }
+    let mut text = table(&HEADER, &rows);
+    for note in notes {
+        text.push('\n');
+        text.push_str(&note);
+    }
+    Ok(Reply::with_json(text, json!(all)))
 }

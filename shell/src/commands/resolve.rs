@@ -34,7 +34,7 @@ pub fn pid(sh: &Shell, arg: &Spanned<Arg>) -> Result<Pid, ShellError> {
 
 fn as_pid(sh: &Shell, value: &Value) -> Option<Pid> {
     match value {
-        Value::Pid { node: 0, id } => Some(Pid(*id)),
+        Value::Pid { node, id } => Some(Pid::new(*node, *id)),
         Value::Name(name) => sh.rt.registry().get(name),
         _ => None,
     }
@@ -60,10 +60,7 @@ pub fn resolve(sh: &Shell, value: &Spanned<Value>) -> Result<Value, ShellError> 
                 .registry()
                 .get(name)
                 .ok_or_else(|| at(format!("no process is registered as #{name}")))?;
-            Value::Pid {
-                node: 0,
-                id: pid.id(),
-            }
+            pid_value(pid)
         }
         Value::Tuple(items) => Value::Tuple(resolve_all(sh, items)?),
         Value::List(items) => Value::List(resolve_all(sh, items)?),
@@ -108,8 +105,8 @@ pub fn module(sh: &Shell, arg: &Spanned<Arg>) -> Result<Module, ShellError> {
 /// A pid as a shell value.
 pub fn pid_value(pid: Pid) -> Value {
     Value::Pid {
-        node: 0,
-        id: pid.id(),
+        node: pid.node(),
+        id: pid.local(),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::shell::{Shell, ShellError};
 
 pub const HELP: Help = Help {
     name: "spawn",
-    usage: "spawn <module>.<export>(args...) [link] [monitor] [as NAME] [--max-memory=BYTES] [--max-fuel=UNITS]",
+    usage: "spawn <module>.<export>(args...) [on NODE] [link] [monitor] [as NAME] [--max-memory=BYTES] [--max-fuel=UNITS]",
     summary: "start a process running an exported function; its pid is the result",
     examples: &[
         "spawn counter.counter()",
@@ -65,7 +65,7 @@ pub fn finish(sh: &mut Shell, pid: Pid, opts: &Options) -> Reply {
     Reply::value(pid_value(pid), json!({ "pid": pid.id() }))
 }
 
-pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
+pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
     let call = args.required("a call like module.function(args)")?;
     let Arg::Call {
         module,
@@ -78,8 +78,10 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
             "expected a call like module.function(args)",
         ));
     };
+    let on = args.keyword_value("on");
     let opts = options(&mut args)?;
     args.finish()?;
+    let node = on.map(|n| super::remote::node(sh, n)).transpose()?;
     let m = sh.modules.get(module).cloned().ok_or_else(|| {
         ShellError::at(
             call.span.clone(),
@@ -108,6 +110,25 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
         .zip(&types)
         .map(|(a, k)| param(sh, a, *k))
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(node) = node.filter(|&n| n != sh.rt.node_id()) {
+        let span = on.map_or_else(|| call.span.clone(), |a| a.span.clone());
+        let cluster = super::remote::cluster(sh, &span)?;
+        if opts.name.is_some() {
+            return Err(ShellError::at(span, "`as NAME` names processes of this node only"));
+        }
+        let pid = cluster
+            .spawn(grain::cluster::RemoteSpawn {
+                node,
+                module: &m,
+                function,
+                params: &params,
+                config: &opts.config,
+                parent: Some(sh.pid()),
+            })
+            .await
+            .map_err(|e| ShellError::at(call.span.clone(), e.to_string()))?;
+        return Ok(finish(sh, pid, &opts));
+    }
     let p = sh
         .rt
         .spawn(&m, function, &params, opts.config.clone())
@@ -143,7 +164,7 @@ fn param(sh: &Shell, arg: &Spanned<Value>, kind: wasmtime_type::Kind) -> Result<
     let bad = |span: Span, msg: String| ShellError::at(span, msg);
     let n = match resolve(sh, arg)? {
         Value::Int { value, .. } => value,
-        Value::Pid { id, .. } => i128::from(id),
+        Value::Pid { node, id } => i128::from(Pid::new(node, id).id()),
         Value::Bool(b) => i128::from(b),
         other => {
             return Err(bad(

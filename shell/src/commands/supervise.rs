@@ -69,7 +69,9 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
                 for v in call_args {
                     match super::resolve::resolve(sh, v)? {
                         Value::Int { value, .. } => params.push(grain::Param::I64(value as i64)),
-                        Value::Pid { id, .. } => params.push(grain::Param::I64(id as i64)),
+                        Value::Pid { node, id } => {
+                            params.push(grain::Param::I64(grain::Pid::new(node, id).id() as i64))
+                        }
                         other => {
                             return Err(ShellError::at(
                                 v.span.clone(),
