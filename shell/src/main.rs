@@ -120,8 +120,20 @@ fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `GRAIN_LOG=info` (or `debug`, or `grain::cluster=debug`...) prints the runtime's log on
+/// stderr: node ups and downs, lost frames, publish errors. Off by default.
+fn log_from_env() {
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("GRAIN_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
+}
+
 fn main() -> ExitCode {
     quiet_library_backtraces();
+    log_from_env();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::main(args),

@@ -42,6 +42,11 @@ impl ClusterInner {
             };
             match st.session.receive(&header, reset) {
                 Inbound::Accept { fire, reply } => {
+                    if reset.is_some() {
+                        tracing::info!(
+                            "node {node} opened a session (reset: fire {fire}, reply {reply})"
+                        );
+                    }
                     st.last_heard = Instant::now();
                     if !st.up {
                         wake |= self.mark_up(rt, &mut st, node);
@@ -68,6 +73,7 @@ impl ClusterInner {
                 }
                 Inbound::Stale => {
                     self.counters.stale.fetch_add(1, Relaxed);
+                    tracing::debug!("a batch of an old session of node {node} dropped");
                     // Our reset may have been lost: ask again, once in a while.
                     if st.up && st.last_break.elapsed() > self.config.down_after {
                         self.break_pair(rt, &mut st, node);

@@ -20,6 +20,11 @@ pub(crate) struct ConnState {
     pub slow_consumer: AtomicU64,
     /// Errors the server reported (a permission violation, say).
     pub server_errors: AtomicU64,
+    /// Set when the connection came back after a loss.
+    reconnected: AtomicBool,
+    /// Wakes requests waiting for answers when the connection is lost: an answer the old
+    /// connection would have carried never comes.
+    pub lost: tokio::sync::Notify,
 }
 
 impl ConnState {
@@ -30,6 +35,8 @@ impl ConnState {
             lost_at_us: AtomicU64::new(0),
             slow_consumer: AtomicU64::new(0),
             server_errors: AtomicU64::new(0),
+            reconnected: AtomicBool::new(false),
+            lost: tokio::sync::Notify::new(),
         }
     }
 
@@ -47,13 +54,22 @@ impl ConnState {
         Some(self.started.elapsed().saturating_sub(lost))
     }
 
+    /// Did the connection come back since the last call?
+    pub(crate) fn take_reconnected(&self) -> bool {
+        self.reconnected.swap(false, Ordering::AcqRel)
+    }
+
     fn event(&self, event: async_nats::Event) {
         match event {
-            async_nats::Event::Connected => self.connected.store(true, Ordering::Release),
+            async_nats::Event::Connected => {
+                self.connected.store(true, Ordering::Release);
+                self.reconnected.store(true, Ordering::Release);
+            }
             async_nats::Event::Disconnected => {
                 let now = self.started.elapsed().as_micros() as u64;
                 self.lost_at_us.store(now, Ordering::Release);
                 self.connected.store(false, Ordering::Release);
+                self.lost.notify_waiters();
             }
             async_nats::Event::SlowConsumer(_) => {
                 self.slow_consumer.fetch_add(1, Ordering::Relaxed);
@@ -79,6 +95,47 @@ pub(crate) fn redact(url: &str) -> String {
     }
 }
 
+/// The credentials a URL carries: `user:password@` or `token@` (percent-encoded), and the
+/// URL without them. (async-nats 0.51 reads neither from the URL.)
+pub(crate) fn split_credentials(url: &str) -> (String, Option<(String, Option<String>)>) {
+    let (Some(scheme), Some(at)) = (url.find("://"), url.rfind('@')) else {
+        return (url.to_owned(), None);
+    };
+    if at < scheme {
+        return (url.to_owned(), None);
+    }
+    let userinfo = &url[scheme + 3..at];
+    let bare = format!("{}{}", &url[..scheme + 3], &url[at + 1..]);
+    let creds = match userinfo.split_once(':') {
+        Some((user, pass)) => (percent_decode(user), Some(percent_decode(pass))),
+        None => (percent_decode(userinfo), None),
+    };
+    (bare, Some(creds))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Connects to NATS as `config` says; `name` names the connection in the server's view.
 pub(crate) async fn connect(
     config: &ClusterConfig,
@@ -95,6 +152,12 @@ pub(crate) async fn connect(
             })?,
         None => ConnectOptions::new(),
     };
+    let (url, in_url) = split_credentials(&config.url);
+    match in_url {
+        Some((user, Some(pass))) => options = options.user_and_password(user, pass),
+        Some((token, None)) => options = options.token(token),
+        None => {}
+    }
     if let Some(token) = &creds.token {
         options = options.token(token.clone());
     }
@@ -127,7 +190,7 @@ pub(crate) async fn connect(
             async move { events.event(event) }
         });
     let client = options
-        .connect(config.url.as_str())
+        .connect(url.as_str())
         .await
         .map_err(|e| connect_error(&config.url, &e))?;
     Ok((client, state))
@@ -168,5 +231,22 @@ mod tests {
         );
         assert_eq!(redact("nats://127.0.0.1:4222"), "nats://127.0.0.1:4222");
         assert_eq!(redact("tls://tok@host:1"), "tls://tok:***@host:1");
+    }
+
+    #[test]
+    fn credentials_come_out_of_the_url() {
+        use super::split_credentials;
+        assert_eq!(
+            split_credentials("nats://ann:p%40ss@127.0.0.1:4222"),
+            (
+                "nats://127.0.0.1:4222".to_owned(),
+                Some(("ann".to_owned(), Some("p@ss".to_owned())))
+            )
+        );
+        assert_eq!(
+            split_credentials("tls://s3cret@host:1").1,
+            Some(("s3cret".to_owned(), None))
+        );
+        assert_eq!(split_credentials("nats://h:1").1, None);
     }
 }

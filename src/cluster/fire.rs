@@ -15,6 +15,10 @@ impl ClusterInner {
     /// Fires every relation between local processes and processes of `node`.
     pub(crate) fn fire(&self, rt: &RuntimeInner, st: &mut PeerState, node: u64) {
         st.partial = None;
+        tracing::info!(
+            "firing {} local processes' relations with node {node}",
+            st.related.len()
+        );
         let mut remembered = HashSet::new();
         for pid in std::mem::take(&mut st.related) {
             let Some(cell) = rt.cell(pid) else { continue };
@@ -63,6 +67,7 @@ impl ClusterInner {
     /// Breaks the pair from this side: fires, drops the peer's session, and opens a new
     /// one of ours that asks for a new one of theirs.
     pub(crate) fn break_pair(&self, rt: &RuntimeInner, st: &mut PeerState, node: u64) {
+        tracing::info!("the pair with node {node} breaks");
         self.fire(rt, st, node);
         st.session.restart(true);
         st.last_break = Instant::now();

@@ -200,8 +200,14 @@ pub async fn join(
     tokio::spawn(dispatch(inner.clone(), data));
     tokio::spawn(heartbeats_in(inner.clone(), heartbeats));
     tokio::spawn(ticker(inner.clone()));
-    let deadline = Instant::now() + inner.config.down_after;
-    while Instant::now() < deadline && !known.iter().all(|id| inner.live_nodes().contains(id)) {
+    // Every live node sends a heartbeat each tick: after a tick (and a little) this node
+    // has heard them all, registered or not. Registered ones are waited for up to
+    // `down_after`.
+    let start = Instant::now();
+    let (heard_all, give_up) = (inner.config.tick * 5 / 4, inner.config.down_after);
+    while start.elapsed() < give_up
+        && (start.elapsed() < heard_all || !known.iter().all(|id| inner.live_nodes().contains(id)))
+    {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     Ok((rt, Cluster { inner }))
@@ -394,7 +400,10 @@ async fn ticker(inner: Arc<ClusterInner>) {
         }
         inner.heartbeat().await;
         inner.tick(&rt);
-        if refreshed.elapsed() > REFRESH {
+        // After a reconnect the server may have lost what was written last (a restarted
+        // server, say): write the entry again at once.
+        let reconnected = inner.conn.take_reconnected();
+        if reconnected || refreshed.elapsed() > REFRESH {
             refreshed = Instant::now();
             inner.register().await;
         }

@@ -131,6 +131,12 @@ pub struct NodeInfo {
     pub sent: u64,
     /// Messages it received from other nodes.
     pub received: u64,
+    /// Batches it dropped: not grain's, damaged, or for another node.
+    #[serde(default)]
+    pub foreign: u64,
+    /// Gaps it found in streams from its peers (each broke a pair).
+    #[serde(default)]
+    pub gaps: u64,
     /// Set in its last heartbeat, when it leaves the cluster in order.
     pub leaving: bool,
 }

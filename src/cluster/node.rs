@@ -240,6 +240,8 @@ impl ClusterInner {
                 .map_or(0, |rt| rt.spawned_total.load(Ordering::Relaxed)),
             sent: self.counters.sent.load(Ordering::Relaxed),
             received: self.counters.received.load(Ordering::Relaxed),
+            foreign: self.counters.foreign.load(Ordering::Relaxed),
+            gaps: self.counters.gaps.load(Ordering::Relaxed),
             leaving: self.leaving.load(Ordering::Relaxed),
         }
     }

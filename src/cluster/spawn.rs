@@ -146,14 +146,23 @@ impl ClusterInner {
         let ask = async_nats::Request::new()
             .payload(payload.into())
             .timeout(Some(self.config.spawn_timeout));
-        let answer = self
-            .client
-            .send_request(subject, ask)
-            .await
-            .map_err(|e| match e.kind() {
+        // A request in flight when the connection drops, or when the node goes down, is
+        // answered now rather than at its timeout.
+        let lost = self.conn.lost.notified();
+        let peer = self.peer(req.node).ok_or(SpawnError::NoNode(req.node))?;
+        let down = peer.downs.notified();
+        let answer = tokio::select! {
+            answer = self.client.send_request(subject, ask) => answer.map_err(|e| match e.kind() {
                 async_nats::RequestErrorKind::NoResponders => SpawnError::NoNode(req.node),
                 _ => SpawnError::Connection(format!("spawn on node {}: {e}", req.node)),
-            })?;
+            })?,
+            () = lost => {
+                return Err(SpawnError::Connection(format!(
+                    "spawn on node {}: the connection to NATS was lost", req.node
+                )));
+            }
+            () = down => return Err(SpawnError::NoNode(req.node)),
+        };
         match serde_json::from_slice::<Reply>(&answer.payload) {
             Ok(Reply::Spawned { pid }) => Ok(pid),
             Ok(Reply::Failed { code: 1, .. }) => Err(SpawnError::NoNode(req.node)),

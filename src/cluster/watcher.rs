@@ -136,6 +136,29 @@ impl Watcher {
         remote_info(&self.client, &self.prefix, pid).await
     }
 
+    /// The last heartbeat of node `id`, as it sent it.
+    pub fn heartbeat(&self, id: u64) -> Option<NodeInfo> {
+        let view = self.view.lock().expect("watcher lock");
+        view.nodes.get(&id).map(|s| s.info.clone())
+    }
+
+    /// Sends raw bytes as a request on a subject of the cluster and waits (up to 2 s) for
+    /// the answer (for tests of permissions: a watcher's credentials make the server
+    /// refuse requests to `n.ID.q`).
+    ///
+    /// # Errors
+    /// When nothing answers in time or the server refuses.
+    pub async fn request_raw(&self, subject: &str, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+        let request = async_nats::Request::new()
+            .payload(bytes.into())
+            .timeout(Some(Duration::from_secs(2)));
+        self.client
+            .send_request(format!("{}.{subject}", self.prefix), request)
+            .await
+            .map(|m| m.payload.to_vec())
+            .map_err(|e| e.to_string())
+    }
+
     /// Publishes raw bytes on a subject of the cluster (for tests of permissions: a
     /// watcher's credentials should make the server refuse this).
     ///

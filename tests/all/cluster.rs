@@ -136,9 +136,14 @@ async fn remote_links_and_monitors_hear_real_reasons_and_noconnection() {
     // A kill from a: the process on b ends killed, and the link says so.
     let victim = b.spawn_host("victim").expect("host");
     watcher.link(victim.pid(), 0);
-    eventually("the link reaches b", || !victim.process().links().is_empty()).await;
+    eventually("the link reaches b", || {
+        !victim.process().links().is_empty()
+    })
+    .await;
     assert!(a.kill(victim.pid()));
-    assert!(matches!(receive(&watcher).await, Message::LinkDied { pid, .. } if pid == victim.pid()));
+    assert!(
+        matches!(receive(&watcher).await, Message::LinkDied { pid, .. } if pid == victim.pid())
+    );
     assert_eq!(a.exited(victim.pid()).unwrap().reason, ExitReason::Killed);
     // A pid that does not exist there: noproc at once.
     let ghost = Pid::new(b.node_id(), 999_999);

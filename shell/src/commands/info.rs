@@ -20,7 +20,10 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
     args.finish()?;
     if super::remote::is_remote(sh, target) {
         let text = super::remote::info(sh, target, &arg.span).await?;
-        return Ok(Reply::with_json(text.clone(), json!({ "pid": target.id(), "info": text })));
+        return Ok(Reply::with_json(
+            text.clone(),
+            json!({ "pid": target.id(), "info": text }),
+        ));
     }
     let Some(p) = sh.rt.process(target) else {
         let record = sh

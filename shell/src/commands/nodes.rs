@@ -50,9 +50,14 @@ pub fn run(sh: &mut Shell, args: Args<'_>) -> Result<Reply, ShellError> {
                 n.name.clone(),
                 tags.join(","),
                 state,
-                if n.up { ago(n.up_since_ms) } else { String::new() },
+                if n.up {
+                    ago(n.up_since_ms)
+                } else {
+                    String::new()
+                },
                 n.processes.to_string(),
-                n.rtt_us.map_or_else(String::new, |us| format!("{:.2} ms", us as f64 / 1000.0)),
+                n.rtt_us
+                    .map_or_else(String::new, |us| format!("{:.2} ms", us as f64 / 1000.0)),
             ]
         })
         .collect();

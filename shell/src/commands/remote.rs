@@ -69,10 +69,16 @@ pub async fn info(sh: &Shell, pid: Pid, span: &grain_grammar::Span) -> Result<St
         .nodes()
         .into_iter()
         .find(|n| n.id == pid.node())
-        .map_or_else(|| format!("node {}", pid.node()), |n| format!("node {}", n.name));
+        .map_or_else(
+            || format!("node {}", pid.node()),
+            |n| format!("node {}", n.name),
+        );
     Ok(match answer {
         ProcessInfo::Unknown => {
-            return Err(ShellError::at(span.clone(), format!("no process {pid} on {node}")));
+            return Err(ShellError::at(
+                span.clone(),
+                format!("no process {pid} on {node}"),
+            ));
         }
         ProcessInfo::Ended(record) => format!(
             "{pid}  {}.{}  on {node}\n  ended: {}",
@@ -99,14 +105,19 @@ pub async fn info(sh: &Shell, pid: Pid, span: &grain_grammar::Span) -> Result<St
                 row.module,
                 row.function,
                 super::ps::status(row.status),
-                row.parent.map_or_else(|| "the host".to_owned(), |p| p.to_string()),
+                row.parent
+                    .map_or_else(|| "the host".to_owned(), |p| p.to_string()),
                 pids(&links),
                 pids(&monitoring),
                 pids(&monitored_by),
                 row.fuel_used,
-                config.fuel_limit().map_or_else(|| "unlimited".to_owned(), |f| f.to_string()),
+                config
+                    .fuel_limit()
+                    .map_or_else(|| "unlimited".to_owned(), |f| f.to_string()),
                 size(row.memory_bytes),
-                config.max_memory.map_or_else(|| "4 GiB (wasm32)".to_owned(), size),
+                config
+                    .max_memory
+                    .map_or_else(|| "4 GiB (wasm32)".to_owned(), size),
                 row.mailbox_len,
                 row.messages_in,
                 row.messages_out,

@@ -114,7 +114,10 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         let span = on.map_or_else(|| call.span.clone(), |a| a.span.clone());
         let cluster = super::remote::cluster(sh, &span)?;
         if opts.name.is_some() {
-            return Err(ShellError::at(span, "`as NAME` names processes of this node only"));
+            return Err(ShellError::at(
+                span,
+                "`as NAME` names processes of this node only",
+            ));
         }
         let pid = cluster
             .spawn(grain::cluster::RemoteSpawn {

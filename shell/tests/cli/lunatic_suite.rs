@@ -15,7 +15,7 @@ const NEED_THE_INTERNET: [&str; 3] = [
 ];
 
 /// The unpacked `lunatic` 0.14.1 crate (building the guests fetched it).
-fn lunatic_source() -> PathBuf {
+pub fn lunatic_source() -> PathBuf {
     support::guest("hello");
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
@@ -28,7 +28,7 @@ fn lunatic_source() -> PathBuf {
         .expect("lunatic 0.14.1 in the cargo registry")
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

@@ -1,6 +1,8 @@
 //! End-to-end tests of the `grain` binary: real processes, real wasm guests.
 
 mod book;
+mod cluster;
+mod cluster_support;
 mod commands;
 mod control;
 mod guests;
