@@ -37,7 +37,7 @@ pub enum ProcessInfo {
     /// It is alive.
     Alive {
         /// Its row of the table.
-        row: ProcessRow,
+        row: Box<ProcessRow>,
         /// Its links with their tags.
         links: Vec<(Pid, Option<i64>)>,
         /// Who it monitors.
@@ -90,7 +90,7 @@ fn info(rt: &RuntimeInner, pid: Pid) -> ProcessInfo {
     let mut config = (*cell.config).clone();
     config.wasi = Default::default();
     ProcessInfo::Alive {
-        row: crate::observe::row(rt, &cell),
+        row: Box::new(crate::observe::row(rt, &cell)),
         links: process.links(),
         monitoring: process.monitoring(),
         monitored_by: process.monitored_by(),
