@@ -52,12 +52,13 @@ async fn run(args: NodeArgs) -> anyhow::Result<ExitCode> {
         ..RuntimeConfig::default()
     };
     let (rt, cluster) = grain::cluster::join(config, runtime).await?;
+    let up = cluster.live_nodes().len();
     eprintln!(
-        "grain: node {} is node {} of cluster {} ({} nodes up)",
+        "grain: node {} is node {} of cluster {} ({up} {} up)",
         cluster.name(),
         cluster.node_id(),
         cluster.cluster(),
-        cluster.live_nodes().len()
+        if up == 1 { "node" } else { "nodes" }
     );
     let _control = args.control.start(&rt).await?;
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())

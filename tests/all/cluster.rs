@@ -11,7 +11,7 @@ use crate::nats::Nats;
 use crate::support::{eventually, wat};
 
 fn config(nats: &Nats, cluster: &str, name: &str) -> ClusterConfig {
-    ClusterConfig::new(&nats.url, cluster, name)
+    ClusterConfig::new(&nats.url(), cluster, name)
 }
 
 async fn node(nats: &Nats, cluster: &str, name: &str) -> (Runtime, grain::cluster::Cluster) {

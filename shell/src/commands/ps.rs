@@ -11,7 +11,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "ps",
     usage: "ps [--sort=fuel|mem|mailbox|pid] [--filter=TEXT] [--node=NODE|all]",
-    summary: "list live processes (of another node, or of every node, with --node): status, fuel used, memory, mailbox, current host call",
+    summary: "list live processes (--node: another node's, or every node's): status, fuel used, memory, mailbox, host call",
     examples: &["ps", "ps --sort=mailbox", "ps --filter=counter"],
 };
 

@@ -25,6 +25,9 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         .transpose()?
         .unwrap_or(5000);
     args.finish()?;
+    if super::remote::is_remote(sh, target) {
+        return remote(sh, target, ms, &arg.span).await;
+    }
     let reason = match sh.rt.process(target) {
         Some(p) => tokio::time::timeout(Duration::from_millis(ms), p.wait())
             .await
@@ -44,4 +47,42 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         format!("{target} ended: {reason}"),
         json!({ "pid": target.id(), "reason": reason }),
     ))
+}
+
+/// Waits for a process of another node: its node tells the shell how it ended (the shell
+/// monitors it, if it did not already link to or monitor it).
+async fn remote(
+    sh: &mut Shell,
+    target: grain::Pid,
+    ms: u64,
+    span: &grain_grammar::Span,
+) -> Result<Reply, ShellError> {
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(ms);
+    if sh.rt.exited(target).is_none() && !sh.me.process().monitoring().contains(&target) {
+        sh.me.monitor(target);
+    }
+    loop {
+        if let Some(record) = sh.rt.exited(target) {
+            let reason = record.reason;
+            return Ok(Reply::with_json(
+                format!("{target} ended: {reason}"),
+                json!({ "pid": target.id(), "reason": reason }),
+            ));
+        }
+        let unknown = sh.me.process().peek_mailbox(|q| {
+            q.iter().any(|m| {
+                matches!(m, grain::message::Message::ProcessDied { pid, reason: None } if *pid == target)
+            })
+        });
+        if unknown {
+            return Err(ShellError::at(span.clone(), format!("no process {target}")));
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(ShellError::at(
+                span.clone(),
+                format!("{target} is still running after {ms} ms"),
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }

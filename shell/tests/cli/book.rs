@@ -10,10 +10,34 @@
 //! A command ending in ` &` starts a node in the background (it must open a control socket;
 //! its output is the line saying where); it runs until the book's sessions end. A
 //! `$ grain shell --attach ADDR` session is a shell session on that node.
+//!
+//! Cluster sessions: the book writes the NATS server as `nats://127.0.0.1:4222`; the
+//! tests start a real nats-server on a random port and put its address there. A
+//! `grain node ... &` runs in the background, its output the line saying it joined; a
+//! `$ grain shell --nats ...` session is a shell session on a node of the cluster.
 
 use std::path::{Path, PathBuf};
 
+use crate::cluster_support::{Member, Nats};
 use crate::support;
+
+/// Where the book's cluster sessions say their NATS server is.
+const BOOK_NATS: &str = "nats://127.0.0.1:4222";
+
+/// What the book's sessions leave running until they end.
+#[derive(Default)]
+struct Background {
+    nodes: Vec<support::Node>,
+    members: Vec<Member>,
+    nats: Option<Nats>,
+}
+
+impl Background {
+    /// The real URL of the book's NATS server, started on first use.
+    fn nats(&mut self) -> String {
+        self.nats.get_or_insert_with(Nats::start).url()
+    }
+}
 
 struct Session {
     file: PathBuf,
@@ -98,8 +122,13 @@ fn line_matches(expected: &str, actual: &str) -> bool {
     rest.is_empty()
 }
 
-fn run(session: &Session, nodes: &mut Vec<support::Node>) -> Result<(), String> {
-    let mut words: Vec<&str> = session.command.split_whitespace().collect();
+fn run(session: &Session, bg: &mut Background) -> Result<(), String> {
+    let command = if session.command.contains(BOOK_NATS) {
+        session.command.replace(BOOK_NATS, &bg.nats())
+    } else {
+        session.command.clone()
+    };
+    let mut words: Vec<&str> = command.split_whitespace().collect();
     if words.first() != Some(&"grain") {
         return Err("a console session may only run `grain`".into());
     }
@@ -111,15 +140,28 @@ fn run(session: &Session, nodes: &mut Vec<support::Node>) -> Result<(), String> 
             support::guest(name);
         }
     }
+    if words.last() == Some(&"&") && words.get(1) == Some(&"node") {
+        words.pop();
+        let member = Member::start(&words[1..]);
+        let err = member.wait_err("grain: node ");
+        let said = err
+            .lines()
+            .find(|l| l.starts_with("grain: node "))
+            .unwrap_or_default()
+            .to_owned();
+        bg.members.push(member);
+        return compare(&session.expected, &[said]);
+    }
     if words.last() == Some(&"&") {
         words.pop();
         let node = support::Node::spawn(&words[1..]);
         let said = format!("grain: control socket {}", node.addr);
-        nodes.push(node);
+        bg.nodes.push(node);
         return compare(&session.expected, &[said]);
     }
     match &words[1..] {
         ["shell"] => return shell_session(session, &["shell"]),
+        ["shell", "--nats", ..] => return shell_session(session, &words[1..]),
         ["shell", "--attach", addr] => return shell_session(session, &["shell", "--attach", addr]),
         _ => {}
     }
@@ -176,11 +218,11 @@ fn compare(expected: &[String], actual: &[String]) -> Result<(), String> {
 fn every_session_in_the_book_runs_as_printed() {
     let sessions = sessions();
     assert!(!sessions.is_empty(), "the book has sessions");
-    let mut nodes = Vec::new();
+    let mut bg = Background::default();
     let failures: Vec<String> = sessions
         .iter()
         .filter_map(|s| {
-            run(s, &mut nodes)
+            run(s, &mut bg)
                 .err()
                 .map(|e| format!("{}:{}: $ {}\n{e}", s.file.display(), s.line, s.command))
         })

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use crate::cluster_support::{Member, Nats, cluster_name, run_guest};
+use crate::cluster_support::{Member, Nats, cluster_name, run_guest, run_guest_down_after};
 use crate::support;
 
 /// lunatic 0.14.1's own examples/distributed.rs, unmodified, built for wasm32-wasip1.
@@ -53,6 +53,8 @@ fn three_nodes_meet_and_lunatics_distributed_example_runs_unmodified() {
         &cluster,
         "--name",
         "a",
+        "--down-after",
+        crate::cluster_support::PATIENT,
         &wasm.to_string_lossy(),
     ]);
     assert_eq!(a.wait(), 0, "stderr: {}", a.stderr());
@@ -98,8 +100,8 @@ fn a_token_goes_around_a_three_node_ring() {
 fn a_remote_link_and_monitor_fire_when_the_other_node_is_killed() {
     let nats = Nats::start();
     let cluster = cluster_name("kill");
-    let b = Member::node(&nats.url(), &cluster, "b");
-    let mut a = run_guest(&nats.url(), &cluster, "a", &["watch"]);
+    let b = Member::node_down_after(&nats.url(), &cluster, "b", "1000");
+    let mut a = run_guest_down_after(&nats.url(), &cluster, "a", "1000", &["watch"]);
     let out = a.wait_out("watching ");
     assert!(out.contains(&format!("on node {}", b.node_id())), "{out}");
     b.wait_out("parked on node");
@@ -183,8 +185,8 @@ fn across_a_nats_restart_every_sender_is_complete_or_noconnection_never_a_hole()
 fn a_partition_breaks_both_sides_of_a_link_and_heals() {
     let nats = Nats::start();
     let cluster = cluster_name("partition");
-    let b = Member::node(&nats.url(), &cluster, "b");
-    let mut a = run_guest(&nats.url(), &cluster, "a", &["watch", "30000"]);
+    let b = Member::node_down_after(&nats.url(), &cluster, "b", "1000");
+    let mut a = run_guest_down_after(&nats.url(), &cluster, "a", "1000", &["watch", "30000"]);
     a.wait_out("watching ");
     b.wait_out("parked on node");
     b.signal(libc::SIGSTOP);

@@ -2,8 +2,7 @@
 //! with its JetStream store), `grain node` processes whose output is kept, faults by signal.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,105 +16,7 @@ pub fn cluster_name(what: &str) -> String {
     format!("{what}{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-/// A running nats-server.
-pub struct Nats {
-    child: Option<Child>,
-    dir: PathBuf,
-    config: Option<PathBuf>,
-    /// `127.0.0.1:PORT`.
-    pub addr: String,
-}
-
-impl Nats {
-    /// Starts one on a random port (`-p -1`, read back from its ports file).
-    pub fn start() -> Nats {
-        Self::with_config(None)
-    }
-
-    /// Starts one with a configuration file (accounts, users, permissions).
-    pub fn with_config(config: Option<&str>) -> Nats {
-        let dir = support::temp_dir(&format!("nats{}", NEXT.fetch_add(1, Ordering::Relaxed)));
-        let config = config.map(|text| {
-            let path = dir.join("nats.conf");
-            std::fs::write(&path, text).expect("config");
-            path
-        });
-        let mut nats = Nats {
-            child: None,
-            dir,
-            config,
-            addr: String::new(),
-        };
-        nats.spawn("-1");
-        nats
-    }
-
-    fn spawn(&mut self, port: &str) {
-        let mut cmd = Command::new("nats-server");
-        cmd.args(["-a", "127.0.0.1", "-p", port, "-js", "-sd"])
-            .arg(self.dir.join("js"))
-            .arg("--ports_file_dir")
-            .arg(&self.dir);
-        if let Some(config) = &self.config {
-            cmd.arg("-c").arg(config);
-        }
-        let child = cmd
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("nats-server runs (apt-get install nats-server)");
-        let ports = self.dir.join(format!("nats-server_{}.ports", child.id()));
-        let deadline = Instant::now() + Duration::from_secs(10);
-        self.addr = loop {
-            if let Ok(text) = std::fs::read_to_string(&ports)
-                && let Some(url) = text.split('"').find(|s| s.starts_with("nats://"))
-            {
-                break url.trim_start_matches("nats://").to_owned();
-            }
-            assert!(Instant::now() < deadline, "nats-server wrote no ports file");
-            std::thread::sleep(Duration::from_millis(10));
-        };
-        self.child = Some(child);
-    }
-
-    /// `nats://127.0.0.1:PORT`.
-    pub fn url(&self) -> String {
-        format!("nats://{}", self.addr)
-    }
-
-    /// Kills the server (SIGKILL) and starts it again on the same port and store.
-    pub fn restart(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        let port = self.addr.rsplit(':').next().expect("a port").to_owned();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let _ = std::fs::remove_file(self.dir.join("ports"));
-            self.spawn(&port);
-            std::thread::sleep(Duration::from_millis(50));
-            if self
-                .child
-                .as_mut()
-                .is_some_and(|c| c.try_wait().ok().flatten().is_none())
-            {
-                return;
-            }
-            assert!(Instant::now() < deadline, "nats-server did not restart");
-        }
-    }
-}
-
-impl Drop for Nats {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+pub use crate::nats_server::Nats;
 
 /// A `grain` process in a cluster (`grain node` or `grain run --nats`), its output kept.
 pub struct Member {
@@ -135,10 +36,12 @@ fn keep(stream: impl std::io::Read + Send + 'static, into: Arc<Mutex<String>>) {
 }
 
 impl Member {
-    /// Starts `grain args...` with the cluster flags.
+    /// Starts `grain args...` with the cluster flags (and the cluster layer's log on, for
+    /// failures to show).
     pub fn start(args: &[&str]) -> Member {
         let mut child = support::grain()
             .args(args)
+            .env("GRAIN_LOG", "grain::cluster=info")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -150,9 +53,26 @@ impl Member {
         Member { child, out, err }
     }
 
-    /// Starts `grain node` named `name` in `cluster` and waits until it has joined.
+    /// Starts `grain node` named `name` in `cluster` and waits until it has joined. Its
+    /// peers are down after 5 s of silence: a loaded test machine may starve a node's
+    /// heartbeats for longer than the default second.
     pub fn node(nats: &str, cluster: &str, name: &str) -> Member {
-        let node = Member::start(&["node", "--nats", nats, "--cluster", cluster, "--name", name]);
+        Self::node_down_after(nats, cluster, name, PATIENT)
+    }
+
+    /// Like [`Member::node`], with peers down after `down_after` ms of silence.
+    pub fn node_down_after(nats: &str, cluster: &str, name: &str, down_after: &str) -> Member {
+        let node = Member::start(&[
+            "node",
+            "--nats",
+            nats,
+            "--cluster",
+            cluster,
+            "--name",
+            name,
+            "--down-after",
+            down_after,
+        ]);
         node.wait_err("grain: node ");
         node
     }
@@ -231,8 +151,9 @@ impl Member {
             }
             assert!(
                 Instant::now() < deadline,
-                "still running:\n{}",
-                self.stdout()
+                "still running; stdout:\n{}\nstderr:\n{}",
+                self.stdout(),
+                self.stderr()
             );
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -249,6 +170,20 @@ impl Drop for Member {
 /// `grain run --nats ... --name NAME cluster.wasm ARGS...` (the lunatic-rs guest of
 /// examples/guests/src/bin/cluster.rs).
 pub fn run_guest(nats: &str, cluster: &str, name: &str, args: &[&str]) -> Member {
+    run_guest_down_after(nats, cluster, name, PATIENT, args)
+}
+
+/// How long (ms) the nodes of tests that do not test failure detection wait.
+pub const PATIENT: &str = "5000";
+
+/// Like [`run_guest`], with peers down after `down_after` ms of silence.
+pub fn run_guest_down_after(
+    nats: &str,
+    cluster: &str,
+    name: &str,
+    down_after: &str,
+    args: &[&str],
+) -> Member {
     let wasm = support::guest("cluster");
     let wasm = wasm.to_string_lossy().into_owned();
     let mut all = vec![
@@ -259,6 +194,8 @@ pub fn run_guest(nats: &str, cluster: &str, name: &str, args: &[&str]) -> Member
         cluster,
         "--name",
         name,
+        "--down-after",
+        down_after,
         &wasm,
     ];
     all.extend_from_slice(args);

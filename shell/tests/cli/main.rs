@@ -7,6 +7,8 @@ mod commands;
 mod control;
 mod guests;
 mod lunatic_suite;
+#[path = "../../../tests/all/nats.rs"]
+mod nats_server;
 mod network;
 mod observer;
 mod run;
