@@ -8,28 +8,35 @@
 //! All integers little-endian. A guest's message bytes travel as they are (grain never
 //! re-encodes them; pids inside are the guest's data). Exit reasons, rare, are JSON.
 //! Decoding never panics: a foreign or damaged batch is an error, dropped and counted.
+//! (Public for tools and the fuzz target, not an API to build on.)
 
 use crate::{ExitReason, Pid};
 
 const MAGIC: &[u8; 4] = b"GRN1";
 /// Bytes before the first frame.
-pub(crate) const HEADER_LEN: usize = 4 + 8 * 4 + 4;
+pub const HEADER_LEN: usize = 4 + 8 * 4 + 4;
 /// Bytes of a frame's kind and length.
-pub(crate) const FRAME_OVERHEAD: usize = 5;
+pub const FRAME_OVERHEAD: usize = 5;
 
 /// Who sent a batch to whom, and where it sits in the pair's stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct BatchHeader {
+pub struct BatchHeader {
+    /// The sending node.
     pub src: u64,
+    /// The receiving node.
     pub dst: u64,
+    /// The sender's session toward the receiver.
     pub session: u64,
+    /// The sequence number of the first frame.
     pub first_seq: u64,
+    /// How many frames follow.
     pub count: u32,
 }
 
 /// One frame: a message, a signal, or the pair's own bookkeeping.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Frame {
+#[allow(missing_docs, reason = "the fields are named for what they carry")]
+pub enum Frame {
     /// A whole data message.
     Message {
         from: Pid,
@@ -163,7 +170,7 @@ impl<'a> Reader<'a> {
 ///
 /// # Errors
 /// When the bytes are not a well-formed grain batch.
-pub(crate) fn decode(bytes: &[u8]) -> Result<(BatchHeader, Vec<Frame>), FrameError> {
+pub fn decode(bytes: &[u8]) -> Result<(BatchHeader, Vec<Frame>), FrameError> {
     let mut r = Reader(bytes);
     if r.take(4).map_err(|_| FrameError::Magic)? != MAGIC {
         return Err(FrameError::Magic);
@@ -255,7 +262,7 @@ fn decode_frame(kind: u8, body: &[u8]) -> Result<Frame, FrameError> {
 }
 
 /// Appends `frame` (kind, length, body) to `out`.
-pub(crate) fn encode(frame: &Frame, out: &mut Vec<u8>) {
+pub fn encode(frame: &Frame, out: &mut Vec<u8>) {
     let start = out.len();
     out.extend_from_slice(&[0; FRAME_OVERHEAD]);
     let pids = |out: &mut Vec<u8>, a: Pid, b: Pid| {
@@ -352,7 +359,7 @@ pub(crate) fn encode(frame: &Frame, out: &mut Vec<u8>) {
 }
 
 /// Writes a batch header into the first [`HEADER_LEN`] bytes of `out`.
-pub(crate) fn write_header(header: &BatchHeader, out: &mut [u8]) {
+pub fn write_header(header: &BatchHeader, out: &mut [u8]) {
     out[..4].copy_from_slice(MAGIC);
     let fields = [header.src, header.dst, header.session, header.first_seq];
     for (i, v) in fields.iter().enumerate() {

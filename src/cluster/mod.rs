@@ -23,7 +23,7 @@
 mod apply;
 mod connect;
 mod fire;
-mod frame;
+pub mod frame;
 mod inspect;
 mod membership;
 mod modules;
@@ -41,7 +41,6 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use frame::FrameError;
 pub use inspect::{ProcessInfo, RemoteTable};
 pub use membership::join;
 pub(crate) use modules::digest;
