@@ -95,9 +95,10 @@ impl Nats {
         let deadline = Instant::now() + Duration::from_secs(10);
         self.addr = loop {
             if let Ok(text) = std::fs::read_to_string(&ports)
-                && let Some(url) = text.split('"').find(|s| s.starts_with("nats://"))
+                && let Some(url) = text.split('"').find(|s| s.contains("://"))
             {
-                break url.trim_start_matches("nats://").to_owned();
+                // `nats://` or, for a server that requires TLS, `tls://`.
+                break url.split("://").nth(1).unwrap_or_default().to_owned();
             }
             assert!(Instant::now() < deadline, "nats-server wrote no ports file");
             std::thread::sleep(Duration::from_millis(10));

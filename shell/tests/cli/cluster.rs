@@ -310,3 +310,68 @@ fn a_watchers_credentials_look_but_cannot_spawn_and_foreign_frames_are_dropped()
         assert!(node.table(id, 10).await.is_ok(), "the node still answers");
     });
 }
+
+#[test]
+fn a_token_and_tls_work_and_an_unknown_certificate_is_one_clear_line() {
+    let nats = Nats::with_config(Some("authorization { token: s3cret }"));
+    let node = Member::node(&format!("nats://s3cret@{}", nats.addr), "tok", "a");
+    assert!(node.node_id() > 0);
+    let flag = Member::start(&[
+        "node",
+        "--nats",
+        &nats.url(),
+        "--nats-token",
+        "s3cret",
+        "--cluster",
+        "tok",
+        "--name",
+        "b",
+    ]);
+    flag.wait_err("grain: node b is node");
+    // TLS with a CA of the test's own.
+    let dir = support::temp_dir("tls");
+    let sh = |script: &str| {
+        let out = std::process::Command::new("sh")
+            .args(["-c", script])
+            .current_dir(&dir)
+            .output()
+            .expect("sh runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    sh(
+        "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj '/CN=grain test CA' \
+        && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj '/CN=localhost' \
+        && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ext \
+        && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext",
+    );
+    let tls = Nats::with_config(Some(&format!(
+        "tls {{ cert_file: \"{0}/server.pem\", key_file: \"{0}/server.key\" }}",
+        dir.display()
+    )));
+    let url = format!("tls://{}", tls.addr);
+    let ca = dir.join("ca.pem");
+    let secure = Member::start(&[
+        "node",
+        "--nats",
+        &url,
+        "--nats-ca",
+        &ca.to_string_lossy(),
+        "--cluster",
+        "tls",
+        "--name",
+        "a",
+    ]);
+    secure.wait_err("grain: node a is node");
+    let mut unknown = Member::start(&["node", "--nats", &url, "--cluster", "tls", "--name", "b"]);
+    assert_eq!(unknown.wait(), 2);
+    let err = unknown.stderr();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("cannot reach NATS") && err.contains("certificate"),
+        "{err}"
+    );
+}
