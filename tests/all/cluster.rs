@@ -247,3 +247,103 @@ async fn a_module_spawns_on_another_node_by_content_and_answers() {
         "{nowhere:?}"
     );
 }
+
+const DISTRIBUTED: &str = r#"
+  (import "lunatic::distributed" "node_id" (func $node_id (result i64)))
+  (import "lunatic::distributed" "nodes_count" (func $nodes_count (result i32)))
+  (import "lunatic::distributed" "get_nodes" (func $get_nodes (param i32 i32) (result i32)))
+  (import "lunatic::distributed" "exec_lookup_nodes" (func $lookup (param i32 i32 i32 i32 i32) (result i32)))
+  (import "lunatic::distributed" "copy_lookup_nodes_results" (func $copy (param i64 i32 i32 i32) (result i32)))
+  (import "lunatic::distributed" "send" (func $dsend (param i64 i64) (result i32)))
+  (import "lunatic::distributed" "send_receive_skip_search" (func $dsend_recv (param i64 i64 i64 i64) (result i32)))
+  (data (i32.const 1024) "role=worker")
+  (data (i32.const 1040) "role")
+  ;; main(peer node, a pid of that node that does not exist)
+  (func (export "main") (param $peer i64) (param $ghost i64)
+    (call $print_num (call $node_id))
+    (call $print_num (i64.extend_i32_u (call $nodes_count)))
+    (call $print_num (i64.extend_i32_u (call $get_nodes (i32.const 2048) (i32.const 8))))
+    ;; lookup: the count, then the ids copied
+    (call $print_num (i64.extend_i32_u (call $lookup (i32.const 1024) (i32.const 11) (i32.const 2000) (i32.const 2008) (i32.const 2016))))
+    (call $print_num (i64.extend_i32_u (i32.load (i32.const 2008))))
+    (call $print_num (i64.extend_i32_s (call $copy (i64.load (i32.const 2000)) (i32.const 2100) (i32.const 8) (i32.const 2016))))
+    (call $print_num (i64.load (i32.const 2100)))
+    ;; the same query id again: gone (one-shot), -1
+    (call $print_num (i64.extend_i32_s (call $copy (i64.load (i32.const 2000)) (i32.const 2100) (i32.const 8) (i32.const 2016))))
+    ;; a bad query: code 1
+    (call $print_num (i64.extend_i32_u (call $lookup (i32.const 1040) (i32.const 4) (i32.const 2000) (i32.const 2008) (i32.const 2016))))
+    ;; send to a node that does not exist: 2
+    (call $create_data (i64.const 0) (i64.const 0))
+    (call $print_num (i64.extend_i32_u (call $dsend (i64.const 4242) (i64.shl (i64.const 4242) (i64.const 40)))))
+    ;; a request to nobody on a live node: no answer within 200 ms, 9027
+    (call $create_data (i64.const 0) (i64.const 0))
+    (call $print_num (i64.extend_i32_u (call $dsend_recv (local.get $peer) (local.get $ghost) (i64.const 77) (i64.const 200)))))
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_distributed_abi_answers_with_lunatics_codes() {
+    let nats = Nats::start();
+    let (a, ca) = node(&nats, "abi", "a").await;
+    let mut worker = config(&nats, "abi", "b");
+    worker.tags.insert("role".into(), "worker".into());
+    let (b, _cb) = join(worker, RuntimeConfig::default())
+        .await
+        .expect("b joins");
+    assert!(ca.wait_for_nodes(2, Duration::from_secs(5)).await);
+    let (stdio, out, _) = Stdio::captured();
+    let env = a.new_environment(stdio);
+    let module = a.load("abi", wat(DISTRIBUTED).as_bytes()).unwrap();
+    let ghost = Pid::new(b.node_id(), 999_999);
+    let p = a
+        .spawn_in(
+            &env,
+            &module,
+            "main",
+            &[
+                grain::Param::I64(b.node_id() as i64),
+                grain::Param::I64(ghost.id() as i64),
+            ],
+            ProcessConfig::root(),
+        )
+        .unwrap();
+    assert_eq!(crate::support::wait(&p).await, ExitReason::Normal);
+    let expected = format!(
+        "{}\n2\n2\n0\n1\n1\n{}\n-1\n1\n2\n9027\n",
+        a.node_id(),
+        b.node_id()
+    );
+    assert_eq!(out.text(), expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_with_resources_cannot_leave_its_node() {
+    let nats = Nats::start();
+    let (a, ca) = node(&nats, "res", "a").await;
+    let (b, _cb) = node(&nats, "res", "b").await;
+    assert!(ca.wait_for_nodes(2, Duration::from_secs(5)).await);
+    let body = r#"
+      (import "lunatic::message" "push_module" (func $push_module (param i64) (result i64)))
+      (import "lunatic::process" "compile_module" (func $compile (param i32 i32 i32) (result i32)))
+      (data (i32.const 1024) "\00asm\01\00\00\00")
+      (func (export "main") (param $to i64)
+        (drop (call $compile (i32.const 1024) (i32.const 8) (i32.const 2000)))
+        (call $create_data (i64.const 0) (i64.const 0))
+        (drop (call $push_module (i64.load (i32.const 2000))))
+        (drop (call $send (local.get $to))))"#;
+    let module = a.load("res", wat(body).as_bytes()).unwrap();
+    let target = b.spawn_host("target").unwrap();
+    let p = a
+        .spawn(
+            &module,
+            "main",
+            &[grain::Param::I64(target.pid().id() as i64)],
+            ProcessConfig::root(),
+        )
+        .unwrap();
+    let reason = crate::support::wait(&p).await;
+    let trap = reason.trap().expect("a trap");
+    assert!(
+        trap.message.contains("cannot go to another node"),
+        "{trap:?}"
+    );
+}
