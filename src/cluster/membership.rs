@@ -25,6 +25,10 @@ use crate::{Pid, Runtime, RuntimeConfig};
 /// How often a node rewrites its registry entry (which expires after three times that).
 const REFRESH: Duration = Duration::from_secs(10);
 
+/// How long a node that went down stays in `nodes` (with why it went down). Its ids are
+/// never reused, so forgetting it loses nothing: a node that comes back has a new id.
+const FORGET_AFTER: Duration = Duration::from_secs(300);
+
 fn js_error(e: impl std::fmt::Display) -> ClusterError {
     ClusterError::JetStream(e.to_string())
 }
@@ -244,6 +248,7 @@ impl ClusterInner {
     /// The peer is up (its heartbeat, or a batch, came). True if it has output waiting.
     pub(crate) fn mark_up(&self, rt: &RuntimeInner, st: &mut PeerState, node: u64) -> bool {
         st.up = true;
+        st.down_since = None;
         st.up_since_ms = unix_ms();
         st.down_reason = None;
         st.last_heard = Instant::now();
@@ -269,6 +274,7 @@ impl ClusterInner {
             return;
         }
         st.up = false;
+        st.down_since = Some(Instant::now());
         st.down_reason = Some(why.to_owned());
         self.break_pair(rt, st, peer.id);
         peer.downs.notify_waiters();
@@ -302,9 +308,13 @@ impl ClusterInner {
             .down_for()
             .is_some_and(|d| d > self.config.down_after);
         let mut wake = false;
+        let mut forget = Vec::new();
         for peer in self.all_peers() {
             let mut st = peer.lock();
             if !st.up {
+                if st.down_since.is_some_and(|t| t.elapsed() > FORGET_AFTER) {
+                    forget.push(peer.id);
+                }
                 continue;
             }
             let silent = st.last_heard.elapsed();
@@ -328,6 +338,12 @@ impl ClusterInner {
         }
         if wake {
             self.wake_writer.notify_one();
+        }
+        if !forget.is_empty() {
+            let mut peers = self.peers.write().expect("peers lock");
+            for id in forget {
+                peers.remove(&id);
+            }
         }
     }
 }

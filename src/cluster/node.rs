@@ -39,6 +39,8 @@ pub(crate) struct PeerState {
     /// The peer's last tick: its clock then, and when it arrived here.
     pub peer_tick: Option<(u64, Instant)>,
     pub last_break: Instant,
+    /// When it went down, if it is down.
+    pub down_since: Option<Instant>,
 }
 
 /// One other node.
@@ -68,6 +70,7 @@ impl Peer {
                 rtt_us: None,
                 peer_tick: None,
                 last_break: Instant::now(),
+                down_since: None,
             }),
             downs: Notify::new(),
         }
