@@ -24,7 +24,9 @@ mod apply;
 mod connect;
 mod fire;
 pub mod frame;
+mod handle;
 mod inspect;
+mod join;
 mod membership;
 mod modules;
 mod node;
@@ -41,11 +43,12 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+pub use handle::Cluster;
 pub use inspect::{ProcessInfo, RemoteTable};
-pub use membership::join;
+pub use join::join;
 pub(crate) use modules::digest;
-pub use node::{Cluster, NodeEvent, NodeStatus};
 pub(crate) use node::{ClusterInner, SendOutcome};
+pub use node::{NodeEvent, NodeStatus};
 pub use query::{ParseQueryError, Query};
 pub use spawn::{RemoteSpawn, SpawnError};
 pub use watcher::Watcher;
