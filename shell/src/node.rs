@@ -13,19 +13,8 @@ use crate::cluster_args::ClusterArgs;
 pub struct NodeArgs {
     #[command(flatten)]
     cluster: ClusterArgs,
-    /// Memory limit of every process other nodes spawn here, in bytes.
-    #[arg(long, value_name = "BYTES")]
-    max_memory: Option<u64>,
-    /// Fuel limit of every process other nodes spawn here, in units of 100,000
-    /// instructions.
-    #[arg(long, value_name = "UNITS")]
-    max_fuel: Option<u64>,
-    /// The most processes alive at once.
-    #[arg(long, value_name = "N", default_value_t = RuntimeConfig::default().max_processes)]
-    max_processes: usize,
-    /// The most messages queued for one process.
-    #[arg(long, value_name = "N")]
-    max_mailbox: Option<usize>,
+    #[command(flatten)]
+    limits: crate::run::Limits,
     #[command(flatten)]
     control: crate::control_args::ControlArgs,
 }
@@ -43,11 +32,11 @@ async fn run(args: NodeArgs) -> anyhow::Result<ExitCode> {
         .cluster
         .config(true)?
         .ok_or_else(|| anyhow::anyhow!("grain node needs --nats URL --cluster NAME --name NODE"))?;
-    config.remote_max_memory = args.max_memory;
-    config.remote_max_fuel = args.max_fuel;
+    config.remote_max_memory = args.limits.max_memory;
+    config.remote_max_fuel = args.limits.max_fuel;
     let runtime = RuntimeConfig {
-        max_processes: args.max_processes,
-        max_mailbox: args.max_mailbox,
+        max_processes: args.limits.max_processes,
+        max_mailbox: args.limits.max_mailbox,
         stdio: Stdio::default(),
         ..RuntimeConfig::default()
     };

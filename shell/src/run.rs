@@ -16,19 +16,8 @@ pub struct RunArgs {
     /// Give the program an environment variable. Repeatable.
     #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
     env: Vec<(String, String)>,
-    /// Memory limit of every process, in bytes.
-    #[arg(long, value_name = "BYTES")]
-    max_memory: Option<u64>,
-    /// Fuel limit of every process, in units of 100,000 instructions.
-    #[arg(long, value_name = "UNITS")]
-    max_fuel: Option<u64>,
-    /// The most processes alive at once.
-    #[arg(long, value_name = "N", default_value_t = RuntimeConfig::default().max_processes)]
-    max_processes: usize,
-    /// The most messages queued for one process; a process sent more ends with a
-    /// `mailbox limit` trap. Unbounded by default, as in Erlang.
-    #[arg(long, value_name = "N")]
-    max_mailbox: Option<usize>,
+    #[command(flatten)]
+    limits: Limits,
     /// Serve the metrics guests record (`lunatic::metrics`) for Prometheus at
     /// http://ADDR/metrics, e.g. `--metrics 127.0.0.1:9927`.
     #[arg(long, value_name = "ADDR")]
@@ -43,6 +32,25 @@ pub struct RunArgs {
     /// Arguments passed to the program.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
+}
+
+/// The limits flags of `grain run` and `grain node`.
+#[derive(clap::Args)]
+pub struct Limits {
+    /// Memory limit of every process, in bytes (on a node: of every process other nodes
+    /// spawn there).
+    #[arg(long, value_name = "BYTES")]
+    pub max_memory: Option<u64>,
+    /// Fuel limit of every process, in units of 100,000 instructions.
+    #[arg(long, value_name = "UNITS")]
+    pub max_fuel: Option<u64>,
+    /// The most processes alive at once.
+    #[arg(long, value_name = "N", default_value_t = RuntimeConfig::default().max_processes)]
+    pub max_processes: usize,
+    /// The most messages queued for one process; a process sent more ends with a
+    /// `mailbox limit` trap. Unbounded by default, as in Erlang.
+    #[arg(long, value_name = "N")]
+    pub max_mailbox: Option<usize>,
 }
 
 pub(crate) fn parse_env(s: &str) -> Result<(String, String), String> {
@@ -66,8 +74,8 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
 
 async fn run(args: RunArgs) -> anyhow::Result<i32> {
     let config = RuntimeConfig {
-        max_processes: args.max_processes,
-        max_mailbox: args.max_mailbox,
+        max_processes: args.limits.max_processes,
+        max_mailbox: args.limits.max_mailbox,
         stdio: Stdio {
             inherit_stdin: true,
             ..Stdio::default()
@@ -102,8 +110,8 @@ async fn run_on(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
     }
     let module = rt.load_file(&args.module)?;
     let mut process_config = ProcessConfig::root();
-    process_config.max_memory = args.max_memory;
-    process_config.max_fuel = args.max_fuel;
+    process_config.max_memory = args.limits.max_memory;
+    process_config.max_fuel = args.limits.max_fuel;
     process_config.wasi.args = std::iter::once(args.module.display().to_string())
         .chain(args.args.iter().cloned())
         .collect();

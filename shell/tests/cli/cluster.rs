@@ -87,13 +87,16 @@ fn a_token_goes_around_a_three_node_ring() {
     let cluster = cluster_name("ring");
     let _b = Member::node(&nats.url(), &cluster, "b");
     let _c = Member::node(&nats.url(), &cluster, "c");
-    let mut a = run_guest(&nats.url(), &cluster, "a", &["ring", "3000"]);
-    assert_eq!(a.wait(), 0);
-    assert!(
-        a.stdout().contains("ring: 3 nodes, 3000 hops"),
-        "{}",
-        a.stdout()
-    );
+    ring_goes_round(&nats, &cluster, "a", 3, 3000);
+}
+
+/// Runs the ring guest on a new node `name` and checks the token came back.
+fn ring_goes_round(nats: &Nats, cluster: &str, name: &str, nodes: usize, hops: u32) {
+    let hops = hops.to_string();
+    let mut ring = run_guest(&nats.url(), cluster, name, &["ring", &hops]);
+    assert_eq!(ring.wait(), 0);
+    let want = format!("ring: {nodes} nodes, {hops} hops");
+    assert!(ring.stdout().contains(&want), "{}", ring.stdout());
 }
 
 #[test]
@@ -172,13 +175,7 @@ fn across_a_nats_restart_every_sender_is_complete_or_noconnection_never_a_hole()
         assert!(ends_well, "{s}: {out}");
     }
     // The nodes came back together after the restart.
-    let mut again = run_guest(&nats.url(), &cluster, "a2", &["ring", "300"]);
-    assert_eq!(again.wait(), 0);
-    assert!(
-        again.stdout().contains("ring: 3 nodes, 300 hops"),
-        "{}",
-        again.stdout()
-    );
+    ring_goes_round(&nats, &cluster, "a2", 3, 300);
 }
 
 #[test]
@@ -199,13 +196,7 @@ fn a_partition_breaks_both_sides_of_a_link_and_heals() {
     b.wait_out("the link to");
     assert!(a.is_running(), "a stayed in the cluster");
     // And they meet again with new sessions: a ring over the three nodes works.
-    let mut again = run_guest(&nats.url(), &cluster, "a2", &["ring", "300"]);
-    assert_eq!(again.wait(), 0);
-    assert!(
-        again.stdout().contains("ring: 3 nodes, 300 hops"),
-        "{}",
-        again.stdout()
-    );
+    ring_goes_round(&nats, &cluster, "a2", 3, 300);
 }
 
 #[test]
