@@ -347,3 +347,36 @@ async fn a_message_with_resources_cannot_leave_its_node() {
         "{trap:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_to_a_node_that_goes_down_ends_instead_of_waiting_forever() {
+    let nats = Nats::start();
+    let (a, ca) = node(&nats, "gone", "a").await;
+    let (b, cb) = node(&nats, "gone", "b").await;
+    assert!(ca.wait_for_nodes(2, Duration::from_secs(5)).await);
+    let body = r#"
+      (import "lunatic::distributed" "send_receive_skip_search" (func $dsend_recv (param i64 i64 i64 i64) (result i32)))
+      (func (export "main") (param $node i64) (param $to i64)
+        (call $create_data (i64.const 0) (i64.const 0))
+        ;; no timeout: only the node going down ends this wait
+        (call $print_num (i64.extend_i32_u (call $dsend_recv (local.get $node) (local.get $to) (i64.const 77) (i64.const -1)))))"#;
+    let (stdio, out, _) = Stdio::captured();
+    let env = a.new_environment(stdio);
+    let module = a.load("gone", wat(body).as_bytes()).unwrap();
+    let silent = b.spawn_host("silent").unwrap();
+    let params = [
+        grain::Param::I64(b.node_id() as i64),
+        grain::Param::I64(silent.pid().id() as i64),
+    ];
+    let p = a
+        .spawn_in(&env, &module, "main", &params, ProcessConfig::root())
+        .unwrap();
+    eventually("the request reaches b", || {
+        silent.process().mailbox_len() == 1
+    })
+    .await;
+    assert!(p.is_alive(), "it waits while b is up");
+    cb.leave().await;
+    assert_eq!(crate::support::wait(&p).await, ExitReason::Normal);
+    assert_eq!(out.text(), "9027\n");
+}
