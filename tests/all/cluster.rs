@@ -64,6 +64,16 @@ async fn nodes_meet_with_fresh_ids_and_pids_carry_their_node() {
         .find(|n| n.id == b.node_id())
         .unwrap();
     assert_eq!(status.down_reason.as_deref(), Some("it left the cluster"));
+    // b starts again: a new node, with a new id; a pid of the old b names nobody.
+    let old = Pid::new(b.node_id(), 1);
+    let (b2, _cb2) = node(&nats, "meet", "b").await;
+    assert!(b2.node_id() > c.node_id(), "fresh, never reused");
+    host.link(old, 0);
+    let notice = receive(&host).await;
+    assert!(
+        matches!(notice, Message::LinkDied { pid, .. } if pid == old),
+        "{notice:?}"
+    );
     // A name is refused while its holder is up.
     let taken = join(config(&nats, "meet", "a"), RuntimeConfig::default()).await;
     assert!(
