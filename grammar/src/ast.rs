@@ -15,13 +15,16 @@ pub struct Spanned<T> {
     pub span: Span,
 }
 
-/// One line of input: an optional binding and a command (`None` for a blank or comment line).
+/// One line of input: an optional binding and a command (`None` for a blank or comment line),
+/// or a binding of a plain value (`x = [1, 2]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
     /// `p = ...`: the name the result is bound to.
     pub binding: Option<Spanned<String>>,
     /// The command.
     pub command: Option<Command>,
+    /// `x = 5`: a value to bind instead of a command's result.
+    pub value: Option<Spanned<Value>>,
 }
 
 /// A command name and its arguments.

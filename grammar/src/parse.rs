@@ -23,6 +23,7 @@ pub fn parse_line(src: &str) -> std::result::Result<Line, ParseError> {
         return Ok(Line {
             binding: None,
             command: None,
+            value: None,
         });
     }
     let binding = binding(&mut cur)?;
@@ -36,13 +37,29 @@ pub fn parse_line(src: &str) -> std::result::Result<Line, ParseError> {
             None => Ok(Line {
                 binding: None,
                 command: None,
+                value: None,
             }),
         };
+    }
+    // `x = 5`, `x = [1, 2]`, `y = x`: a plain value (a name alone is a value only after
+    // `=` when no command of that name could follow: `c = spawn ...` stays a command).
+    if binding.is_some() && cur.peek().is_some_and(|c| starts_value(c, cur.peek2())) {
+        let value = value(&mut cur)?;
+        cur.skip_ws();
+        if !cur.at_end() {
+            return Err(cur.unexpected(&["the end of the line after the value"]));
+        }
+        return Ok(Line {
+            binding,
+            command: None,
+            value: Some(value),
+        });
     }
     let command = command(&mut cur)?;
     Ok(Line {
         binding,
         command: Some(command),
+        value: None,
     })
 }
 

@@ -266,3 +266,26 @@ fn carets_count_characters_not_bytes_and_find_the_right_line() {
         " 2 3]\n   ^\nerror: unexpected '3', expected ',' or ']'"
     );
 }
+
+#[test]
+fn a_binding_takes_a_plain_value_and_a_bare_name_is_a_reference() {
+    let line = parse_line("x = 5").unwrap();
+    assert_eq!(line.binding.unwrap().node, "x");
+    assert!(line.command.is_none());
+    assert_eq!(line.value.unwrap().node, int(5, None));
+    let list = parse_line("x = [1,\n 2]").unwrap();
+    assert!(matches!(list.value.unwrap().node, Value::List(items) if items.len() == 2));
+    assert!(parse_line("x = [1,").unwrap_err().incomplete);
+    assert_eq!(
+        err("x = 5 6"),
+        "x = 5 6\n      ^\nerror: unexpected '6', expected the end of the line after the value"
+    );
+    // A command stays a command, and a bare name inside a call is a binding.
+    let spawn = parse_line("c = spawn probe.pinger(sl, 3)").unwrap();
+    let command = spawn.command.unwrap();
+    let Arg::Call { args, .. } = &command.args[0].node else {
+        panic!("a call")
+    };
+    assert_eq!(args[0].node, Value::Var("sl".into()));
+    assert_eq!(val("[a, true]").to_string(), "[$a, true]");
+}

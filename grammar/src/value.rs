@@ -66,9 +66,10 @@ pub(crate) fn value(cur: &mut Cursor<'_>) -> Result<Spanned<Value>> {
                 match word.as_str() {
                     "true" => Value::Bool(true),
                     "false" => Value::Bool(false),
+                    // A bare name stands for the binding of that name (`$name`).
                     _ => {
-                        return Err(ParseError::new(span, format!("{word:?} is not a value"))
-                            .expecting(&[A_VALUE]));
+                        let _ = span;
+                        Value::Var(word)
                     }
                 }
             } else {

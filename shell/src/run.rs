@@ -124,6 +124,7 @@ async fn run_on(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
         return crate::test_mode::run(&rt, &module, &args.args, process_config).await;
     }
     let root = rt.spawn(&module, "_start", &[], process_config)?;
+    rt.mark_essential(root.pid());
     // The socket opens once the program has run its first slice: its root is the node's
     // first process, and what the root starts at once comes next, before any session an
     // attached client opens (a session is a process too) — so pids do not depend on how
@@ -156,6 +157,7 @@ async fn first_slice(process: &grain::Process) {
 async fn run_app(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
     let app = grain::supervisor::App::load(rt, &args.module)?;
     let sup = rt.start_supervisor(app.spec, app.name.as_deref())?;
+    rt.mark_essential(sup.pid());
     let _control = args.control.start(rt).await?;
     let reason = tokio::select! {
         reason = sup.wait() => reason,

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use grain::message::Message;
 use grain::{Capture, HostProcess, Module, Pid, Runtime, RuntimeConfig, Stdio};
-use grain_grammar::{ParseError, Span, Value, parse_line};
+use grain_grammar::{ParseError, Span, Spanned, Value, parse_line};
 
 use crate::commands;
 
@@ -68,6 +68,18 @@ impl From<ParseError> for ShellError {
     }
 }
 
+/// A value as the shell echoes it: a long list shows its first items and its length.
+fn short(value: &Value) -> String {
+    const SHOWN: usize = 5;
+    match value {
+        Value::List(items) if items.len() > SHOWN * 2 => {
+            let head: Vec<String> = items[..SHOWN].iter().map(|i| i.node.to_string()).collect();
+            format!("[{}, ... ({} items)]", head.join(", "), items.len())
+        }
+        other => other.to_string(),
+    }
+}
+
 /// The shell's state over a runtime.
 pub struct Shell {
     /// The runtime it drives.
@@ -87,6 +99,8 @@ pub struct Shell {
     printed: usize,
     announced: BTreeSet<(Pid, u8)>,
     owns_runtime: bool,
+    /// What the shell has to say of itself before the next output.
+    notice: String,
     /// Nodes of the cluster coming up and going down, for notices.
     node_events: Option<tokio::sync::broadcast::Receiver<grain::cluster::NodeEvent>>,
 }
@@ -161,6 +175,7 @@ impl Shell {
         let me = rt.spawn_host("shell")?;
         let node_events = rt.cluster().map(|c| c.subscribe());
         Ok(Shell {
+            notice: String::new(),
             node_events,
             rt,
             me,
@@ -184,24 +199,32 @@ impl Shell {
     pub async fn eval(&mut self, line: &str) -> Result<Outcome, ShellError> {
         self.revive()?;
         let parsed = parse_line(line)?;
+        if let (Some(binding), Some(value)) = (&parsed.binding, &parsed.value) {
+            let value = crate::commands::resolve_value(self, value)?;
+            let text = self.bind(binding, value)?;
+            return Ok(Outcome { text, quit: false });
+        }
         let Some(command) = parsed.command else {
             return Ok(Outcome::default());
         };
-        // A bare binding name shows its value, as in Erlang's shell.
+        // A bare binding name (or `self`) shows its value, as in Erlang's shell; after
+        // `y =` it binds it.
         if command.args.is_empty()
-            && parsed.binding.is_none()
-            && let Some(value) = self.bindings.get(&command.name.node)
+            && let Some(value) = self.binding(&command.name.node)
         {
-            {
-                let text = if self.json {
-                    format!("{{\"{}\": \"{value}\"}}", command.name.node)
-                } else {
-                    format!("{} = {value}", command.name.node)
-                };
-                return Ok(Outcome { text, quit: false });
-            }
+            let text = match &parsed.binding {
+                Some(binding) => self.bind(binding, value)?,
+                None if self.json => {
+                    serde_json::json!({ &command.name.node: value.to_string() }).to_string()
+                }
+                None => format!("{} = {value}", command.name.node),
+            };
+            return Ok(Outcome { text, quit: false });
         }
-        let reply = commands::run(self, &command).await?;
+        let reply = commands::run(self, &command).await;
+        // A command that ended the shell's own process (`kill self`) hears of it at once.
+        let _ = self.revive();
+        let reply = reply?;
         let mut text = if self.json || reply.json_only {
             serde_json::to_string_pretty(&reply.json).unwrap_or_default()
         } else {
@@ -213,10 +236,10 @@ impl Shell {
             if let Some(binding) = parsed.binding {
                 self.bindings.insert(binding.node.clone(), value.clone());
                 if !self.json {
-                    text = format!("{} = ${n} = {value}", binding.node);
+                    text = format!("{} = ${n} = {}", binding.node, short(&value));
                 }
             } else if !self.json && text.is_empty() {
-                text = format!("${n} = {value}");
+                text = format!("${n} = {}", short(&value));
             }
         } else if let Some(binding) = parsed.binding {
             return Err(ShellError::at(
@@ -233,18 +256,55 @@ impl Shell {
     /// If somebody killed the shell's process, start a new one; bindings survive.
     fn revive(&mut self) -> Result<(), ShellError> {
         if !self.me.process().is_alive() {
+            let old = self.me.pid();
+            let why = self
+                .me
+                .process()
+                .exit_reason()
+                .map_or_else(|| "ended".to_owned(), |r| r.to_string());
             self.me = self
                 .rt
                 .spawn_host("shell")
                 .map_err(|e| ShellError::msg(e.to_string()))?;
+            self.notice.push_str(&format!(
+                "** the shell's process {old} ended ({why}); the shell is now {}\n",
+                self.me.pid()
+            ));
         }
         Ok(())
+    }
+
+    /// The value a name stands for: a binding, or `self` (the shell's current pid).
+    pub fn binding(&self, name: &str) -> Option<Value> {
+        match self.bindings.get(name) {
+            Some(value) => Some(value.clone()),
+            None if name == "self" => Some(crate::commands::pid_value(self.pid())),
+            None => None,
+        }
+    }
+
+    /// Binds `value` under `name` as result `$N`; the text that says so.
+    fn bind(&mut self, name: &Spanned<String>, value: Value) -> Result<String, ShellError> {
+        if name.node == "self" {
+            return Err(ShellError::at(
+                name.span.clone(),
+                "`self` is the shell's own pid; bind another name",
+            ));
+        }
+        self.results.push(value.clone());
+        let n = self.results.len();
+        self.bindings.insert(name.node.clone(), value.clone());
+        Ok(if self.json {
+            serde_json::json!({ &name.node: value.to_string() }).to_string()
+        } else {
+            format!("{} = ${n} = {}", name.node, short(&value))
+        })
     }
 
     /// What processes wrote since the last call, and notices of linked or monitored
     /// processes that ended (the notices stay in the mailbox for `flush`).
     pub fn pending(&mut self) -> String {
-        let mut out = String::new();
+        let mut out = std::mem::take(&mut self.notice);
         if let Some(capture) = &self.output {
             let bytes = capture.contents();
             if bytes.len() > self.printed {

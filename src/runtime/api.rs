@@ -68,6 +68,7 @@ impl Runtime {
                 tokio::runtime::Handle::current().metrics().num_workers(),
             ),
             cluster: std::sync::OnceLock::new(),
+            essential: Mutex::default(),
         });
         observe::start_aggregator(&inner, subscribe_rx);
         Ok(Runtime { inner })
@@ -175,6 +176,24 @@ impl Runtime {
     /// How a recently ended process ended (the last 1,024 are remembered).
     pub fn exited(&self, pid: Pid) -> Option<super::ExitRecord> {
         self.inner.exited_record(pid)
+    }
+
+    /// Marks a process whose end ends the node (the shell asks before it kills one).
+    pub fn mark_essential(&self, pid: Pid) {
+        self.inner
+            .essential
+            .lock()
+            .expect("essential lock")
+            .insert(pid);
+    }
+
+    /// Does the end of this process end the node?
+    pub fn is_essential(&self, pid: Pid) -> bool {
+        self.inner
+            .essential
+            .lock()
+            .expect("essential lock")
+            .contains(&pid)
     }
 
     /// This node's id in its cluster (0 outside one).

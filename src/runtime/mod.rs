@@ -114,6 +114,8 @@ pub(crate) struct RuntimeInner {
     pub(crate) sched: sched::Scheduler,
     /// The cluster layer, once the node has joined one.
     pub(crate) cluster: std::sync::OnceLock<Arc<crate::cluster::ClusterInner>>,
+    /// Processes whose end ends the node (`grain run`'s root, an application's supervisor).
+    pub(crate) essential: std::sync::Mutex<std::collections::HashSet<Pid>>,
 }
 
 impl RuntimeInner {

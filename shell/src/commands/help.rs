@@ -22,7 +22,7 @@ pub fn run(_: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
         for h in ALL {
             text.push_str(&format!("\n  {:<width$}  {}", h.name, h.summary));
         }
-        text.push_str("\nvalues: 5 5u32 -1i64 2.5 \"text\" b\"bytes\" <0.3> #name $1 $binding (a, b) [a, b] {k: v}");
+        text.push_str("\nvalues: 5 5u32 -1i64 2.5 \"text\" b\"bytes\" <0.3> self #name $1 binding (a, b) [a, b] {k: v}; x = VALUE binds one");
         return Ok(Reply::with_json(
             text,
             json!(ALL.iter().map(|h| h.name).collect::<Vec<_>>()),

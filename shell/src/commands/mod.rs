@@ -27,6 +27,7 @@ mod quit;
 mod receive;
 mod register;
 mod remote;
+mod repeat;
 mod restart;
 mod run;
 mod send;
@@ -42,6 +43,7 @@ use grain_grammar::{Command, Value};
 use crate::shell::{Shell, ShellError};
 
 pub use args::Args;
+pub use resolve::{pid_value, resolve as resolve_value};
 
 /// A command's help: usage, what it does, and examples the tests run.
 #[derive(Debug, Clone, Copy)]
@@ -96,6 +98,7 @@ pub const HELP: &[Help] = &[
     restart::HELP,
     observe::HELP,
     help::HELP,
+    repeat::HELP,
     quit::HELP,
 ];
 
@@ -180,6 +183,7 @@ pub async fn run(sh: &mut Shell, cmd: &Command) -> Result<Reply, ShellError> {
         "restart" => restart::run(sh, args).await,
         "observe" => observe::run(sh, args),
         "help" => help::run(sh, args),
+        "repeat" => repeat::run(sh, cmd).await,
         "quit" | "exit" => quit::run(sh, args),
         other => Err(ShellError::at(cmd.name.span.clone(), unknown(other))),
     }?;

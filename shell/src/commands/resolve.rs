@@ -17,9 +17,7 @@ pub fn pid(sh: &Shell, arg: &Spanned<Arg>) -> Result<Pid, ShellError> {
             },
         )?,
         Arg::Word(w) => sh
-            .bindings
-            .get(w)
-            .cloned()
+            .binding(w)
             .ok_or_else(|| ShellError::at(arg.span.clone(), format!("no binding `{w}`")))?,
         _ => {
             return Err(ShellError::at(
@@ -50,9 +48,7 @@ pub fn resolve(sh: &Shell, value: &Spanned<Value>) -> Result<Value, ShellError> 
             .cloned()
             .ok_or_else(|| at(format!("no result ${n} (there are {})", sh.results.len())))?,
         Value::Var(name) => sh
-            .bindings
-            .get(name)
-            .cloned()
+            .binding(name)
             .ok_or_else(|| at(format!("no binding `{name}`")))?,
         Value::Name(name) => {
             let pid = sh

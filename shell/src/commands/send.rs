@@ -24,8 +24,11 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
     let target_arg = args.required("a pid")?;
     let target = pid(sh, target_arg)?;
     let value_arg = args.required("a value to send")?;
-    let grain_grammar::Arg::Value(v) = &value_arg.node else {
-        return Err(ShellError::at(value_arg.span.clone(), "expected a value"));
+    // A bare name (`send c self`, `send c x`) is the binding of that name.
+    let v = match &value_arg.node {
+        grain_grammar::Arg::Value(v) => v.clone(),
+        grain_grammar::Arg::Word(w) => grain_grammar::Value::Var(w.clone()),
+        _ => return Err(ShellError::at(value_arg.span.clone(), "expected a value")),
     };
     let encoding = match args.keyword_value("as") {
         None => Encoding::Bincode,
@@ -50,7 +53,7 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
     let value = resolve(
         sh,
         &grain_grammar::Spanned {
-            node: v.clone(),
+            node: v,
             span: value_arg.span.clone(),
         },
     )?;

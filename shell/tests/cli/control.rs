@@ -196,3 +196,26 @@ fn bad_addresses_and_unreachable_nodes_are_one_line_errors() {
     assert_eq!(out.status, 2);
     assert!(out.stderr.contains("cannot connect"), "{}", out.stderr);
 }
+
+#[test]
+fn killing_the_root_asks_for_force_because_it_ends_the_node() {
+    let (mut node, _) = unix_node("root");
+    node.wait_for("flaky._start");
+    let out = support::run_with_input(&["shell", "--attach", &node.addr], "kill <0.1>\n");
+    assert!(
+        out.stdout.contains("killing <0.1> ends the node") && out.stdout.contains("--force"),
+        "{}",
+        out.stdout
+    );
+    assert!(node.is_running(), "a plain kill leaves the node up");
+    let out = support::run_with_input(&["shell", "--attach", &node.addr], "kill <0.1> --force\n");
+    assert!(out.stdout.contains("killed <0.1>"), "{}", out.stdout);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while node.is_running() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the node ended with its root"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

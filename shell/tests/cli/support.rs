@@ -220,6 +220,13 @@ impl Node {
     }
 }
 
+impl Node {
+    /// Is the node's process still running?
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().ok().flatten().is_none()
+    }
+}
+
 impl Drop for Node {
     fn drop(&mut self) {
         let _ = self.child.kill();
