@@ -55,12 +55,15 @@ impl<'a> Cursor<'a> {
         self.rest().starts_with(s)
     }
 
-    /// Skips whitespace (newlines included) and `//` comments.
+    /// Skips whitespace (newlines included) and comments: `//`, and `#` followed by a
+    /// space or the end of the line (`#name` is a registered name).
     pub fn skip_ws(&mut self) {
         loop {
             let trimmed = self.rest().trim_start();
             self.pos = self.src.len() - trimmed.len();
-            if trimmed.starts_with("//") {
+            let hash_comment = trimmed.starts_with('#')
+                && trimmed[1..].chars().next().is_none_or(char::is_whitespace);
+            if trimmed.starts_with("//") || hash_comment {
                 self.pos += trimmed.find('\n').unwrap_or(trimmed.len());
             } else {
                 break;

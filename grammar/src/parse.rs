@@ -165,7 +165,9 @@ fn word_or_more(cur: &mut Cursor<'_>, start: usize, word: String) -> Result<Arg>
         }
         cur.pos = save;
     }
-    if token.contains('/') || PATH_ENDINGS.iter().any(|e| token.ends_with(e)) {
+    // `README.md`, `dir/file.wat`: a dotted token that is not a call is a file name.
+    let dotted = token.contains('.') && !token.contains('(');
+    if token.contains('/') || dotted || PATH_ENDINGS.iter().any(|e| token.ends_with(e)) {
         cur.pos = start;
         return Ok(path(cur));
     }

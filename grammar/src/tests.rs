@@ -289,3 +289,12 @@ fn a_binding_takes_a_plain_value_and_a_bare_name_is_a_reference() {
     assert_eq!(args[0].node, Value::Var("sl".into()));
     assert_eq!(val("[a, true]").to_string(), "[$a, true]");
 }
+
+#[test]
+fn a_hash_and_a_space_start_a_comment_and_a_dotted_word_is_a_path() {
+    assert!(parse_line("# a comment").unwrap().command.is_none());
+    let line = parse_line("whereis #counter # who is it").unwrap();
+    let args = line.command.unwrap().args;
+    assert_eq!(args.len(), 1, "{args:?}");
+    assert_eq!(arg("README.md"), Arg::Path("README.md".into()));
+}

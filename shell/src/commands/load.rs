@@ -30,10 +30,23 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
         .map(|a| word(a, "a module name"))
         .transpose()?;
     args.finish()?;
-    let module = sh
-        .rt
-        .load_file(&file)
-        .map_err(|e| ShellError::at(path.span.clone(), e.to_string()))?;
+    let at = |message: String| ShellError::at(path.span.clone(), message);
+    let module_like = [".wasm", ".wat"].iter().any(|e| file.ends_with(e));
+    if !module_like && std::path::Path::new(&file).is_file() {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        if !bytes.starts_with(b"\0asm") {
+            return Err(at(format!(
+                "{file} is not a module: load takes a .wasm binary or a .wat text file"
+            )));
+        }
+    }
+    let module = sh.rt.load_file(&file).map_err(|e| match e {
+        grain::Error::Read { .. } => match super::suggest::path(&file) {
+            Some(close) => at(format!("{e}; did you mean {close}?")),
+            None => at(e.to_string()),
+        },
+        other => at(other.to_string()),
+    })?;
     let name = name.unwrap_or_else(|| module.name().to_owned());
     let exports: Vec<String> = module
         .exports()

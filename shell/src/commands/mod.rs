@@ -32,6 +32,7 @@ mod restart;
 mod run;
 mod send;
 mod spawn;
+mod suggest;
 mod supervise;
 mod tree;
 mod unlink;
@@ -198,19 +199,18 @@ pub async fn run(sh: &mut Shell, cmd: &Command) -> Result<Reply, ShellError> {
 }
 
 fn unknown(name: &str) -> String {
-    let close: Vec<&str> = HELP
-        .iter()
-        .map(|h| h.name)
-        .filter(|n| {
-            n.starts_with(&name[..name.len().min(2)]) || name.starts_with(&n[..n.len().min(3)])
-        })
-        .collect();
-    if close.is_empty() {
-        format!("unknown command `{name}` (try `help`)")
-    } else {
-        format!(
-            "unknown command `{name}`; did you mean {}?",
-            close.join(", ")
-        )
+    // What people type coming from other shells.
+    let hint = match name {
+        "ls" | "dir" => Some("modules lists the loaded modules, ps the processes"),
+        "processes" | "top" | "procs" => Some("ps lists the processes"),
+        "exit!" | "q" => Some("quit leaves the shell"),
+        _ => None,
+    };
+    if let Some(hint) = hint {
+        return format!("unknown command `{name}` ({hint})");
+    }
+    match suggest::nearest(name, HELP.iter().map(|h| h.name)) {
+        Some(close) => format!("unknown command `{name}`; did you mean {close}?"),
+        None => format!("unknown command `{name}` (try `help`)"),
     }
 }
