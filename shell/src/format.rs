@@ -95,7 +95,7 @@ pub fn message(m: &Message, decode: Option<Render<'_>>) -> String {
         }
         Message::ProcessDied { pid, reason } => match reason {
             Some(r) => format!("down: {pid}: {r}"),
-            None => format!("down: {pid}: no such process"),
+            None => format!("down: {pid}: noproc"),
         },
     }
 }

@@ -101,6 +101,8 @@ pub struct Shell {
     owns_runtime: bool,
     /// What the shell has to say of itself before the next output.
     notice: String,
+    /// Processes that were not alive when the shell linked to or monitored them.
+    pub(crate) noproc: BTreeSet<Pid>,
     /// Nodes of the cluster coming up and going down, for notices.
     node_events: Option<tokio::sync::broadcast::Receiver<grain::cluster::NodeEvent>>,
 }
@@ -176,6 +178,7 @@ impl Shell {
         let node_events = rt.cluster().map(|c| c.subscribe());
         Ok(Shell {
             notice: String::new(),
+            noproc: BTreeSet::new(),
             node_events,
             rt,
             me,
@@ -334,15 +337,23 @@ impl Shell {
         }
         for (pid, kind) in notices {
             if self.announced.insert((pid, kind)) {
-                let why = self
-                    .rt
-                    .exited(pid)
-                    .map_or_else(|| "no such process".to_owned(), |r| r.reason.to_string());
+                let why = self.why(pid);
                 let how = if kind == 1 { "linked" } else { "monitored" };
                 out.push_str(&format!("** {pid} ({how}) ended: {why}\n"));
             }
         }
         out
+    }
+
+    /// Why a linked or monitored process ended, as notices and `flush` say it: `noproc`
+    /// for one that was not alive when the link or monitor was set (or is unknown).
+    pub fn why(&self, pid: Pid) -> String {
+        if self.noproc.contains(&pid) {
+            return "noproc".to_owned();
+        }
+        self.rt
+            .exited(pid)
+            .map_or_else(|| "noproc".to_owned(), |r| r.reason.to_string())
     }
 
     /// Command names, for completion.

@@ -19,7 +19,16 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
     args.finish()?;
     let mut lines = Vec::new();
     while let Some(m) = sh.me.try_receive(None) {
-        lines.push(format::message(&m, decode.as_deref()));
+        let line = match &m {
+            grain::message::Message::LinkDied { pid, .. } => {
+                format!("{}: {}", format::message(&m, None), sh.why(*pid))
+            }
+            grain::message::Message::ProcessDied { pid, reason: None } => {
+                format!("down: {pid}: {}", sh.why(*pid))
+            }
+            _ => format::message(&m, decode.as_deref()),
+        };
+        lines.push(line);
     }
     let text = if lines.is_empty() {
         "the mailbox is empty".to_owned()
