@@ -48,6 +48,8 @@ impl Future for Take<'_> {
 pub struct Mailbox {
     inner: Mutex<Inner>,
     len: AtomicUsize,
+    /// Host memory the queued messages take (see [`Message::queued_bytes`]).
+    bytes: AtomicUsize,
 }
 
 /// The queue and whoever waits on it (the owner: one waiter, unless a host process's handle
@@ -62,6 +64,8 @@ impl Mailbox {
     /// Appends a message and wakes the owner if it waits.
     pub fn push(&self, message: Message) {
         let mut inner = self.inner.lock().expect("mailbox lock");
+        self.bytes
+            .fetch_add(message.queued_bytes(), Ordering::Relaxed);
         inner.queue.push_back(message);
         self.len.store(inner.queue.len(), Ordering::Relaxed);
         let waiters = inner.waiters.take();
@@ -74,9 +78,21 @@ impl Mailbox {
         self.len.load(Ordering::Relaxed)
     }
 
+    /// Host memory the queued messages take: their own size and their payloads'.
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
     /// Is the queue empty?
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Does a task wait on it? After a delivery woke its owner, not until the owner looks
+    /// again: a process parked in `receive` whose mailbox nobody awaits has been woken and
+    /// is about to run.
+    pub fn is_awaited(&self) -> bool {
+        !self.inner.lock().expect("mailbox lock").waiters.is_empty()
     }
 
     /// Takes the first message matching `tags` (`None` = any), if one is queued now.
@@ -131,6 +147,8 @@ impl Mailbox {
         match found.and_then(|i| queue.remove(i)) {
             Some(message) => {
                 self.len.store(queue.len(), Ordering::Relaxed);
+                self.bytes
+                    .fetch_sub(message.queued_bytes(), Ordering::Relaxed);
                 Ok(message)
             }
             None => {

@@ -50,6 +50,15 @@ pub enum Message {
 }
 
 impl Message {
+    /// The host memory it takes while queued: its own size and its payload's.
+    pub fn queued_bytes(&self) -> usize {
+        std::mem::size_of::<Message>()
+            + match self {
+                Message::Data(data) => data.buffer.capacity(),
+                Message::LinkDied { .. } | Message::ProcessDied { .. } => 0,
+            }
+    }
+
     /// The tag selective receive matches on. Process-died notices carry none.
     pub fn tag(&self) -> Option<i64> {
         match self {

@@ -24,6 +24,11 @@ impl Wakers {
         }
     }
 
+    /// Is nobody registered?
+    pub(crate) fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
     /// Takes every registered waker (to wake once the lock around them is released).
     pub(crate) fn take(&mut self) -> Wakers {
         std::mem::take(self)

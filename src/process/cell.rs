@@ -66,7 +66,7 @@ pub(crate) struct ProcessCell {
     pub spawned_us: u64,
     /// Its environment (registry namespace and standard streams).
     pub env: Arc<crate::runtime::Environment>,
-    signals: super::signals::SignalSender,
+    pub(super) signals: super::signals::SignalSender,
     relations: Mutex<Relations>,
     /// How it ended, once it has; `exited` wakes the waiters. (A watch channel would cost
     /// half a kilobyte per process.)
@@ -204,6 +204,16 @@ impl Process {
     /// The number of messages in its mailbox.
     pub fn mailbox_len(&self) -> usize {
         self.cell.mailbox.len()
+    }
+
+    /// Host memory its queued messages take.
+    pub fn mailbox_bytes(&self) -> usize {
+        self.cell.mailbox.bytes()
+    }
+
+    /// The memory it holds: its linear memory and its queued messages.
+    pub fn memory_total(&self) -> u64 {
+        self.cell.stats.memory_bytes() + self.mailbox_bytes() as u64
     }
 
     /// Its links, with their tags.

@@ -117,6 +117,18 @@ impl HostProcess {
         }
     }
 
+    /// Shows the process parked in `receive` (a host process that acts on what it receives,
+    /// as a supervisor does, calls this before it waits and [`HostProcess::resumed`] after).
+    pub(crate) fn parked(&self) {
+        let stats = &self.process.cell.stats;
+        stats.enter(crate::observe::HostCall::Receive, self.rt.now_us());
+    }
+
+    /// Shows the process running again, after [`HostProcess::parked`].
+    pub(crate) fn resumed(&self) {
+        self.process.cell.stats.leave();
+    }
+
     /// Takes the first queued message matching `tags`, without waiting.
     pub fn try_receive(&self, tags: Option<&[i64]>) -> Option<Message> {
         self.process.cell.mailbox.try_take(tags)

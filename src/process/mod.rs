@@ -1,5 +1,6 @@
 //! Processes: a wasm instance with a mailbox, links and monitors, driven by a tokio task.
 
+mod busy;
 mod cell;
 mod host;
 mod inspect;

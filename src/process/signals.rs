@@ -47,6 +47,11 @@ impl SignalSender {
         };
         waiter.wake();
     }
+
+    /// Are signals queued that the task has not handled yet?
+    pub(crate) fn is_pending(&self) -> bool {
+        !lock(&self.0).signals.is_empty()
+    }
 }
 
 impl SignalReceiver {

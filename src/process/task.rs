@@ -261,5 +261,6 @@ impl RuntimeInner {
         self.notify_remote(cell, &far_links, &far_watchers, &far_targets, &reason);
         cell.inspector.close();
         cell.set_exit(reason);
+        self.finished_total.fetch_add(1, Ordering::Release);
     }
 }

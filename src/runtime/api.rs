@@ -59,6 +59,7 @@ impl Runtime {
             started_coarse_us: super::clock::coarse_us(),
             spawned_total: AtomicU64::new(0),
             exited_total: AtomicU64::new(0),
+            finished_total: AtomicU64::new(0),
             supervisors: DashMap::new(),
             recent_exits: Mutex::new(std::collections::VecDeque::new()),
             metrics: crate::metrics::Metrics::default(),

@@ -105,6 +105,8 @@ pub(crate) struct RuntimeInner {
     pub(crate) started_coarse_us: u64,
     pub(crate) spawned_total: AtomicU64,
     pub(crate) exited_total: AtomicU64,
+    /// Exits whose every consequence (monitors, links, waiters) has happened.
+    pub(crate) finished_total: AtomicU64,
     pub(crate) supervisors: DashMap<Pid, Arc<crate::supervisor::Shared>>,
     pub(crate) recent_exits: std::sync::Mutex<std::collections::VecDeque<ExitRecord>>,
     pub(crate) metrics: crate::metrics::Metrics,

@@ -188,11 +188,15 @@ impl Sup {
     async fn run(mut self, mut control: mpsc::UnboundedReceiver<Control>) {
         let me = self.host.process().clone();
         let reason = loop {
+            // Parked while it waits and running while it acts, as a wasm process shows, so
+            // whoever waits for the node to be quiet (the shell) waits for a restart too.
+            self.host.parked();
             let happened = tokio::select! {
                 _ = me.wait() => Happened::Ended,
                 m = self.host.receive(None, None) => Happened::Message(m),
                 c = control.recv() => Happened::Control(c),
             };
+            self.host.resumed();
             match happened {
                 Happened::Ended => break None,
                 Happened::Message(Some(Message::ProcessDied { pid, reason })) => {
