@@ -5,29 +5,52 @@ use grain_grammar::parse_line;
 
 use crate::control::{Client, Endpoint};
 use crate::observer::{RemoteNode, watch};
-use crate::script::{MORE, inputs, push};
+use crate::script::{MORE, joined, push};
 
 /// Runs the lines of `text` on the node; returns the transcript and how many lines failed.
 /// A lost connection ends the transcript with the error, counted as a failure.
 pub fn script(client: &mut Client, text: &str) -> (String, usize) {
     let mut out = String::new();
+    let failures = script_streaming(client, text.lines().map(str::to_owned), |part| {
+        out.push_str(part);
+        true
+    });
+    (out, failures)
+}
+
+/// Like [`script`], handing each line's part of the transcript to `emit` as soon as the
+/// node answered; stops when `emit` says the reader is gone.
+pub fn script_streaming(
+    client: &mut Client,
+    lines: impl IntoIterator<Item = String>,
+    mut emit: impl FnMut(&str) -> bool,
+) -> usize {
     let mut failures = 0;
-    for (echo, input) in inputs(text) {
-        out.push_str(&echo);
+    for (echo, input) in joined(lines) {
+        let mut out = if client.json { String::new() } else { echo };
         let (text, ok, quit) = match client.eval(&input) {
             Ok(reply) => reply,
+            Err(e) if client.json => {
+                push(
+                    &mut out,
+                    &serde_json::json!({ "error": e.to_string() }).to_string(),
+                );
+                emit(&out);
+                return failures + 1;
+            }
             Err(e) => {
                 out.push_str(&format!("error: {e}\n"));
-                return (out, failures + 1);
+                emit(&out);
+                return failures + 1;
             }
         };
         failures += usize::from(!ok);
         push(&mut out, &text);
-        if quit {
+        if !emit(&out) || quit {
             break;
         }
     }
-    (out, failures)
+    failures
 }
 
 /// The interactive loop: a prompt naming the node, history in memory. `observe` opens the

@@ -18,6 +18,7 @@ pub mod init;
 pub mod observer;
 pub mod repl;
 pub mod script;
+pub mod settle;
 mod shell;
 
-pub use shell::{Shell, ShellError};
+pub use shell::{Pending, Shell, ShellError};

@@ -76,25 +76,29 @@ struct ShellArgs {
     cluster: cluster_args::ClusterArgs,
 }
 
+/// The lines of a script, read as they are needed.
+type Script = Box<dyn Iterator<Item = String>>;
+
 fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
-    use std::io::{IsTerminal, Read};
+    use std::io::IsTerminal;
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let script = match &args.script {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?,
-        ),
+    // The lines to run instead of prompting: a file's, or piped stdin's as they come.
+    let script: Option<Script> = match &args.script {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+            Some(Box::new(lines.into_iter()))
+        }
         None if !std::io::stdin().is_terminal() => {
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text)?;
-            Some(text)
+            Some(Box::new(std::io::stdin().lines().map_while(Result::ok)))
         }
         None => None,
     };
     if let Some(attach) = &args.attach {
-        return observe::attach_shell(attach, args.token.clone(), script);
+        return observe::attach_shell(attach, args.token.clone(), args.json, script);
     }
     let mut shell = match args.cluster.config(true)? {
         Some(cluster) => tokio.block_on(grain_shell::Shell::in_cluster(cluster))?,
@@ -103,10 +107,14 @@ fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
     shell.json = args.json;
     let _server = tokio.block_on(args.control.start(&shell.rt))?;
     match script {
-        Some(text) => {
-            let (transcript, failures) =
-                tokio.block_on(grain_shell::script::run(&mut shell, &text));
-            print!("{transcript}");
+        Some(lines) => {
+            // Each line's transcript goes out when the line is done; a closed pipe ends
+            // the run quietly.
+            let failures = tokio.block_on(grain_shell::script::run_streaming(
+                &mut shell,
+                lines,
+                grain_shell::script::to_stdout,
+            ));
             Ok(if failures == 0 {
                 ExitCode::SUCCESS
             } else {

@@ -78,14 +78,19 @@ pub fn main(args: ObserveArgs) -> anyhow::Result<ExitCode> {
 pub fn attach_shell(
     attach: &str,
     token: Option<String>,
-    script: Option<String>,
+    json: bool,
+    script: Option<Box<dyn Iterator<Item = String>>>,
 ) -> anyhow::Result<ExitCode> {
     let (endpoint, token) = attach_target(attach, token)?;
     let mut client = Client::connect(&endpoint, token.clone())?;
+    client.json = json;
     match script {
-        Some(text) => {
-            let (transcript, failures) = grain_shell::attach::script(&mut client, &text);
-            print!("{transcript}");
+        Some(lines) => {
+            let failures = grain_shell::attach::script_streaming(
+                &mut client,
+                lines,
+                grain_shell::script::to_stdout,
+            );
             Ok(ExitCode::from(u8::from(failures > 0)))
         }
         None => {

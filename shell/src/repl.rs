@@ -12,7 +12,8 @@ use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Editor, Helper};
 
-use crate::script::PROMPT;
+use crate::script::{PROMPT, joined};
+use crate::settle::Settle;
 use crate::shell::Shell;
 
 /// What completion can offer, refreshed before each prompt.
@@ -269,6 +270,9 @@ pub fn run(sh: &mut Shell, tokio: &tokio::runtime::Runtime) -> rustyline::Result
     loop {
         print!("{}", sh.pending());
         *completions.lock().unwrap_or_else(|e| e.into_inner()) = Completions::of(sh);
+        // What was typed while the last command ran waits in the terminal, and what the
+        // editor read beyond one line stays in its buffer (rustyline's `buffer-redux`):
+        // every line comes in turn.
         let line = match editor.readline(PROMPT) {
             Ok(line) => line,
             Err(rustyline::error::ReadlineError::Interrupted) => continue,
@@ -278,26 +282,58 @@ pub fn run(sh: &mut Shell, tokio: &tokio::runtime::Runtime) -> rustyline::Result
         if line.trim().is_empty() {
             continue;
         }
-        let _ = editor.add_history_entry(line.as_str());
-        if let Some(path) = &history {
-            let _ = editor.save_history(path);
-        }
-        let result = tokio.block_on(sh.eval(&line));
-        // What the command's processes print lands under it, not after the next line.
-        tokio.block_on(crate::script::settle(sh));
-        match result {
-            Ok(outcome) => {
-                if !outcome.text.is_empty() {
-                    println!("{}", outcome.text);
-                }
-                if outcome.quit {
-                    break;
-                }
+        // Pasted text (and lines typed ahead while a command ran) may hold several
+        // inputs: each runs in turn, as if typed one by one.
+        let inputs: Vec<_> = joined(line.lines().map(str::to_owned))
+            .filter(|(_, input)| !input.trim().is_empty())
+            .collect();
+        let several = inputs.len() > 1;
+        for (echo, input) in inputs {
+            let _ = editor.add_history_entry(input.as_str());
+            if let Some(path) = &history {
+                let _ = editor.save_history(path);
             }
-            Err(e) => println!("{}", e.render(&line)),
+            if several {
+                print!("{echo}");
+            }
+            if !eval_one(sh, tokio, &input) {
+                return Ok(());
+            }
+            print!("{}", sh.pending());
         }
     }
     Ok(())
+}
+
+/// Evaluates one input and prints what it gave; false when it asked to quit. Ctrl-C
+/// cancels a command that waits (`wait`, `receive`...) and comes back to the prompt.
+fn eval_one(sh: &mut Shell, tokio: &tokio::runtime::Runtime, input: &str) -> bool {
+    let evaluated = tokio.block_on(async {
+        let run = async {
+            let settle = Settle::before(sh);
+            let result = sh.eval(input).await;
+            // What the command's processes print lands under it, not after the next line.
+            settle.wait(sh).await;
+            result
+        };
+        tokio::select! {
+            result = run => Some(result),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    match evaluated {
+        None => println!("** interrupted: the command was cancelled"),
+        Some(Ok(outcome)) => {
+            if !outcome.text.is_empty() {
+                println!("{}", outcome.text);
+            }
+            if outcome.quit {
+                return false;
+            }
+        }
+        Some(Err(e)) => println!("{}", e.render(input)),
+    }
+    true
 }
 
 #[cfg(test)]

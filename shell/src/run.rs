@@ -108,7 +108,10 @@ async fn run_on(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
     if args.module.extension().is_some_and(|e| e == "toml") {
         return run_app(&rt, args).await;
     }
-    let module = rt.load_file(&args.module)?;
+    let file = args.module.display().to_string();
+    let module = rt
+        .load_file(&args.module)
+        .map_err(|e| anyhow::anyhow!(grain_shell::commands::suggest::load_error(&e, &file)))?;
     let mut process_config = ProcessConfig::root();
     process_config.max_memory = args.limits.max_memory;
     process_config.max_fuel = args.limits.max_fuel;
@@ -152,12 +155,30 @@ async fn first_slice(process: &grain::Process) {
     }
 }
 
+/// Prints the node's trees on stderr once the supervisors' children have started (or 2 s
+/// went by), so `grain run app.toml` says what it started.
+async fn say_started(rt: &Runtime) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while rt
+        .processes()
+        .iter()
+        .any(|p| p.stats().status() == grain::observe::Status::Starting)
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    let lines = grain_shell::commands::tree_lines(rt);
+    eprintln!("grain: started\n  {}", lines.join("\n  "));
+}
+
 /// Starts the application's root supervisor and runs until it ends (or Ctrl-C stops it in
 /// order); the exit status is the supervisor's fate.
 async fn run_app(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
     let app = grain::supervisor::App::load(rt, &args.module)?;
     let sup = rt.start_supervisor(app.spec, app.name.as_deref())?;
     rt.mark_essential(sup.pid());
+    // Say what started: the tree, once its children are up.
+    say_started(rt).await;
     let _control = args.control.start(rt).await?;
     let reason = tokio::select! {
         reason = sup.wait() => reason,

@@ -115,6 +115,17 @@ impl Drop for Shell {
     }
 }
 
+/// What happened since the shell last said: see [`Shell::pending_parts`].
+#[derive(Debug, Default)]
+pub struct Pending {
+    /// The shell's notices of itself (its process was replaced), one line each.
+    pub own: Vec<String>,
+    /// What processes wrote.
+    pub output: String,
+    /// Notices of nodes and of linked or monitored processes, one line each.
+    pub notices: Vec<String>,
+}
+
 /// What evaluating one line produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -201,6 +212,7 @@ impl Shell {
     /// Evaluates one line (which may span several physical lines).
     pub async fn eval(&mut self, line: &str) -> Result<Outcome, ShellError> {
         self.revive()?;
+        self.learn_modules();
         let parsed = parse_line(line)?;
         if let (Some(binding), Some(value)) = (&parsed.binding, &parsed.value) {
             let value = crate::commands::resolve_value(self, value)?;
@@ -228,7 +240,11 @@ impl Shell {
         // A command that ended the shell's own process (`kill self`) hears of it at once.
         let _ = self.revive();
         let reply = reply?;
-        let mut text = if self.json || reply.json_only {
+        // `--json` mode: one value per line, for scripts; a command's own `--json`: laid
+        // out for people.
+        let mut text = if self.json {
+            serde_json::to_string(&reply.json).unwrap_or_default()
+        } else if reply.json_only {
             serde_json::to_string_pretty(&reply.json).unwrap_or_default()
         } else {
             reply.text
@@ -254,6 +270,17 @@ impl Shell {
             text,
             quit: reply.quit,
         })
+    }
+
+    /// Knows the modules the node loaded elsewhere (the program `grain run` runs, another
+    /// session's `load`) under their own names, unless this shell has them already.
+    fn learn_modules(&mut self) {
+        let known: BTreeSet<u64> = self.modules.values().map(Module::id).collect();
+        for module in self.rt.modules() {
+            if !known.contains(&module.id()) && !self.modules.contains_key(module.name()) {
+                self.modules.insert(module.name().to_owned(), module);
+            }
+        }
     }
 
     /// If somebody killed the shell's process, start a new one; bindings survive.
@@ -307,15 +334,35 @@ impl Shell {
     /// What processes wrote since the last call, and notices of linked or monitored
     /// processes that ended (the notices stay in the mailbox for `flush`).
     pub fn pending(&mut self) -> String {
-        let mut out = std::mem::take(&mut self.notice);
+        let Pending {
+            own,
+            output,
+            notices,
+        } = self.pending_parts();
+        // The shell's own notices, what processes wrote, then the others.
+        let line = |n: &String| format!("** {n}\n");
+        let mut out: String = own.iter().map(line).collect();
+        out.push_str(&output);
+        out.extend(notices.iter().map(line));
+        out
+    }
+
+    /// [`Shell::pending`] in its parts; notices without the `** ` that shows them.
+    pub fn pending_parts(&mut self) -> Pending {
+        let own: Vec<String> = std::mem::take(&mut self.notice)
+            .lines()
+            .map(|l| l.trim_start_matches("** ").to_owned())
+            .collect();
+        let mut notices = Vec::new();
+        let mut output = String::new();
         if let Some(capture) = &self.output {
             let bytes = capture.contents();
             if bytes.len() > self.printed {
-                out.push_str(&String::from_utf8_lossy(&bytes[self.printed..]));
+                output.push_str(&String::from_utf8_lossy(&bytes[self.printed..]));
                 self.printed = bytes.len();
             }
         }
-        let notices: Vec<(Pid, u8)> = self.me.process().peek_mailbox(|q| {
+        let died: Vec<(Pid, u8)> = self.me.process().peek_mailbox(|q| {
             q.iter()
                 .filter_map(|m| match m {
                     Message::LinkDied { pid, .. } => Some((*pid, 1)),
@@ -326,23 +373,24 @@ impl Shell {
         });
         if let Some(events) = &mut self.node_events {
             while let Ok(event) = events.try_recv() {
-                match &event.down {
-                    Some(why) => out.push_str(&format!(
-                        "** node {} ({}) is down: {why}\n",
-                        event.name, event.id
-                    )),
-                    None => out.push_str(&format!("** node {} ({}) is up\n", event.name, event.id)),
-                }
+                notices.push(match &event.down {
+                    Some(why) => format!("node {} ({}) is down: {why}", event.name, event.id),
+                    None => format!("node {} ({}) is up", event.name, event.id),
+                });
             }
         }
-        for (pid, kind) in notices {
+        for (pid, kind) in died {
             if self.announced.insert((pid, kind)) {
                 let why = self.why(pid);
                 let how = if kind == 1 { "linked" } else { "monitored" };
-                out.push_str(&format!("** {pid} ({how}) ended: {why}\n"));
+                notices.push(format!("{pid} ({how}) ended: {why}"));
             }
         }
-        out
+        Pending {
+            own,
+            output,
+            notices,
+        }
     }
 
     /// Why a linked or monitored process ended, as notices and `flush` say it: `noproc`

@@ -65,7 +65,9 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         .iter()
         .map(|(p, t)| t.map_or_else(|| p.to_string(), |t| format!("{p} (tag {t})")))
         .collect();
-    let call = stats.host_call().map(|(call, since)| {
+    // A host process (a supervisor) parks in receive too, but that is not a host call.
+    let host_call = stats.host_call().filter(|_| p.module().is_some());
+    let call = host_call.map(|(call, since)| {
         format!(
             "{} for {:.1?}",
             call.name(),
@@ -89,6 +91,18 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
     .collect();
     let head: Vec<String> =
         p.peek_mailbox(|q| q.iter().take(3).map(|m| format::message(m, None)).collect());
+    // Queued messages are the process's memory too (Erlang counts them in its heap).
+    let queued = p.mailbox_bytes() as u64;
+    let memory = if queued == 0 {
+        size(stats.memory_bytes())
+    } else {
+        format!(
+            "{} ({} linear, {} in queued messages)",
+            size(p.memory_total()),
+            size(stats.memory_bytes()),
+            size(queued)
+        )
+    };
     let mut text = format!(
         "{target}  {}.{}{}\n  status:      {}{}\n  parent:      {}\n  links:       {}\n  monitors:    {} (monitored by {})\n  fuel:        {} used, limit {fuel_limit}\n  memory:      {}, limit {mem_limit}\n  messages:    {} queued, {} in, {} out\n  permissions: {}\n  traps links: {}",
         p.module_name(),
@@ -110,7 +124,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         pids(p.monitoring()),
         pids(p.monitored_by()),
         stats.fuel_used(),
-        size(stats.memory_bytes()),
+        memory,
         p.mailbox_len(),
         stats.messages_in(),
         stats.messages_out(),
@@ -140,8 +154,19 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
             ));
         }
     }
+    let host_call = host_call.map(|(call, since)| {
+        json!({ "name": call.name(), "for_us": sh.rt.now_us().saturating_sub(since) })
+    });
+    let ids = |v: Vec<grain::Pid>| v.iter().map(|p| p.id()).collect::<Vec<_>>();
     let json = json!({"pid": target.id(), "module": p.module_name(), "function": p.function(), "names": names,
-        "status": super::ps::status(stats.status()), "links": p.links().iter().map(|(p, _)| p.id()).collect::<Vec<_>>(),
-        "fuel_used": stats.fuel_used(), "memory": stats.memory_bytes(), "mailbox": p.mailbox_len()});
+        "status": super::ps::status(stats.status()), "host_call": host_call,
+        "parent": p.parent().map(|p| p.id()),
+        "links": p.links().iter().map(|(p, t)| json!({ "pid": p.id(), "tag": t })).collect::<Vec<_>>(),
+        "monitoring": ids(p.monitoring()), "monitored_by": ids(p.monitored_by()),
+        "fuel": stats.fuel_used(), "fuel_limit": c.fuel_limit(),
+        "memory": p.memory_total(), "memory_linear": stats.memory_bytes(), "mailbox_bytes": queued,
+        "memory_limit": c.max_memory, "mailbox": p.mailbox_len(), "mailbox_head": head,
+        "messages_in": stats.messages_in(), "messages_out": stats.messages_out(),
+        "permissions": perms, "traps_links": p.traps_link_deaths()});
     Ok(Reply::with_json(text, json))
 }

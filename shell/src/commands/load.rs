@@ -40,13 +40,10 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
             )));
         }
     }
-    let module = sh.rt.load_file(&file).map_err(|e| match e {
-        grain::Error::Read { .. } => match super::suggest::path(&file) {
-            Some(close) => at(format!("{e}; did you mean {close}?")),
-            None => at(e.to_string()),
-        },
-        other => at(other.to_string()),
-    })?;
+    let module = sh
+        .rt
+        .load_file(&file)
+        .map_err(|e| at(super::suggest::load_error(&e, &file)))?;
     let name = name.unwrap_or_else(|| module.name().to_owned());
     let exports: Vec<String> = module
         .exports()

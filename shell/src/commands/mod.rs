@@ -32,7 +32,7 @@ mod restart;
 mod run;
 mod send;
 mod spawn;
-mod suggest;
+pub mod suggest;
 mod supervise;
 mod tree;
 mod unlink;
@@ -45,6 +45,7 @@ use crate::shell::{Shell, ShellError};
 
 pub use args::Args;
 pub use resolve::{pid_value, resolve as resolve_value};
+pub use tree::lines as tree_lines;
 
 /// A command's help: usage, what it does, and examples the tests run.
 #[derive(Debug, Clone, Copy)]

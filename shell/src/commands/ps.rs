@@ -3,16 +3,16 @@
 use grain::observe::Status;
 use serde_json::json;
 
-use super::args::word;
+use super::args::{int, word};
 use super::{Args, Help, Reply};
 use crate::format::{size, table};
 use crate::shell::{Shell, ShellError};
 
 pub const HELP: Help = Help {
     name: "ps",
-    usage: "ps [--sort=fuel|mem|mailbox|pid] [--filter=TEXT] [--node=NODE|all]",
-    summary: "list live processes (--node: another node's, or every node's): status, fuel used, memory, mailbox, host call",
-    examples: &["ps", "ps --sort=mailbox", "ps --filter=counter"],
+    usage: "ps [--sort=fuel|mem|mailbox|pid] [--filter=TEXT] [--limit=N] [--node=NODE|all]",
+    summary: "list live processes (the first 100 unless --limit; --node: another node's, or every node's): status, fuel used, memory, mailbox, host call",
+    examples: &["ps", "ps --sort=mailbox --limit=5", "ps --filter=counter"],
 };
 
 pub fn status(s: Status) -> &'static str {
@@ -33,6 +33,10 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         .flag_value("filter")
         .map(|a| word(a, "a text"))
         .transpose()?;
+    let limit = args
+        .flag_value("limit")
+        .map(|a| int(a, "a number of rows"))
+        .transpose()?;
     let node = args.flag_value("node");
     args.finish()?;
     if let Some(node) = node {
@@ -42,7 +46,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
     if let Some((by, span)) = sort {
         match by.as_str() {
             "fuel" => procs.sort_by_key(|p| std::cmp::Reverse(p.stats().fuel_used())),
-            "mem" | "memory" => procs.sort_by_key(|p| std::cmp::Reverse(p.stats().memory_bytes())),
+            "mem" | "memory" => procs.sort_by_key(|p| std::cmp::Reverse(p.memory_total())),
             "mailbox" => procs.sort_by_key(|p| std::cmp::Reverse(p.mailbox_len())),
             "pid" => {}
             other => {
@@ -55,6 +59,13 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
     }
     let mut rows = Vec::new();
     let mut json_rows = Vec::new();
+    // Text shows the first rows unless told; JSON has them all unless told (a script
+    // never gets a silently cut table).
+    let (text_limit, json_limit) = match limit {
+        Some(n) => (n, n),
+        None => (TEXT_ROWS, u64::MAX),
+    };
+    let mut matched = 0u64;
     for p in procs {
         let names: Vec<String> = sh
             .rt
@@ -66,6 +77,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         let call = p
             .stats()
             .host_call()
+            .filter(|_| p.module().is_some())
             .map(|(c, _)| c.name().trim_start_matches("lunatic::").to_owned())
             .unwrap_or_default();
         let row = vec![
@@ -74,7 +86,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
             format!("{}.{}", p.module_name(), p.function()),
             status(p.stats().status()).to_owned(),
             p.stats().fuel_used().to_string(),
-            size(p.stats().memory_bytes()),
+            size(p.memory_total()),
             p.mailbox_len().to_string(),
             call,
         ];
@@ -84,12 +96,33 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         {
             continue;
         }
-        json_rows.push(json!({"pid": p.pid().id(), "names": names, "module": p.module_name(), "function": p.function(),
-            "status": row[3], "fuel": p.stats().fuel_used(), "memory": p.stats().memory_bytes(), "mailbox": p.mailbox_len()}));
-        rows.push(row);
+        matched += 1;
+        if matched <= json_limit {
+            let stats = p.stats();
+            json_rows.push(
+                json!({"pid": p.pid().id(), "names": names, "module": p.module_name(),
+                "function": p.function(), "parent": p.parent().map(|p| p.id()), "status": row[3],
+                "fuel": stats.fuel_used(), "memory": p.memory_total(), "mailbox": p.mailbox_len(),
+                "messages_in": stats.messages_in(), "messages_out": stats.messages_out(),
+                "host_call": (!row[7].is_empty()).then(|| row[7].clone())}),
+            );
+        }
+        if matched <= text_limit {
+            rows.push(row);
+        }
     }
-    Ok(Reply::with_json(table(&HEADER, &rows), json!(json_rows)))
+    let mut text = table(&HEADER, &rows);
+    if (rows.len() as u64) < matched {
+        text.push_str(&format!(
+            "\n({} of {matched} processes; --limit=N shows more, --filter and --sort choose)",
+            rows.len()
+        ));
+    }
+    Ok(Reply::with_json(text, json!(json_rows)))
 }
+
+/// Rows `ps` prints unless `--limit` says otherwise.
+const TEXT_ROWS: u64 = 100;
 
 const HEADER: [&str; 8] = [
     "PID", "NAME", "RUNS", "STATUS", "FUEL", "MEMORY", "MAILBOX", "IN",

@@ -42,7 +42,7 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
     let module = sh
         .rt
         .load_file(&file)
-        .map_err(|e| ShellError::at(path.span.clone(), e.to_string()))?;
+        .map_err(|e| ShellError::at(path.span.clone(), super::suggest::load_error(&e, &file)))?;
     opts.config.wasi.args = argv;
     let p = sh
         .rt

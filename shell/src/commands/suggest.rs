@@ -29,6 +29,34 @@ pub fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+/// What to say when a module file cannot be loaded: the error, then a nearby file that
+/// exists ("did you mean"), or, for an unbuilt Rust guest of the examples, how to build it.
+pub fn load_error(error: &grain::Error, file: &str) -> String {
+    let grain::Error::Read { .. } = error else {
+        return error.to_string();
+    };
+    if let Some(close) = path(file) {
+        return format!("{error}; did you mean {close}?");
+    }
+    if let Some(guests) = unbuilt_guest(file) {
+        return format!(
+            "{error}; the Rust guests are not built: cd {guests} && cargo build --release \
+             (needs `rustup target add wasm32-wasip1`)"
+        );
+    }
+    error.to_string()
+}
+
+/// The guest workspace of a wasm path under `.../examples/guests/target/`, when it is missing.
+fn unbuilt_guest(file: &str) -> Option<String> {
+    let at = file.find("examples/guests/target/")?;
+    let guests = &file[..at + "examples/guests".len()];
+    std::path::Path::new(guests)
+        .join("Cargo.toml")
+        .exists()
+        .then(|| guests.to_owned())
+}
+
 /// A file next to `path` whose name is close to its name, or a module file under
 /// `examples/` named after a bare word (`load counter`).
 pub fn path(path: &str) -> Option<String> {

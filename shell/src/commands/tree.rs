@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use grain::{Pid, Process};
+use grain::{Pid, Process, Runtime};
 use serde_json::json;
 
 use super::{Args, Help, Reply};
@@ -17,21 +17,22 @@ pub const HELP: Help = Help {
 
 pub fn run(sh: &mut Shell, args: Args<'_>) -> Result<Reply, ShellError> {
     args.finish()?;
-    let procs: BTreeMap<Pid, Process> = sh
-        .rt
-        .processes()
-        .into_iter()
-        .map(|p| (p.pid(), p))
-        .collect();
+    let lines = lines(&sh.rt);
+    Ok(Reply::with_json(lines.join("\n"), json!(lines)))
+}
+
+/// The node's trees, one line each: supervision trees first, then who spawned whom.
+pub fn lines(rt: &Runtime) -> Vec<String> {
+    let procs: BTreeMap<Pid, Process> = rt.processes().into_iter().map(|p| (p.pid(), p)).collect();
     let mut shown = BTreeSet::new();
     let mut lines = Vec::new();
-    let sups = sh.rt.supervisors();
+    let sups = rt.supervisors();
     let nested: BTreeSet<Pid> = sups
         .iter()
         .flat_map(|s| s.info().children.into_iter().filter_map(|c| c.pid))
         .collect();
     for sup in sups.iter().filter(|s| !nested.contains(&s.pid())) {
-        supervision(sh, sup.pid(), "", "", None, &mut lines, &mut shown);
+        supervision(rt, sup.pid(), "", "", None, &mut lines, &mut shown);
     }
     let mut children: BTreeMap<Option<Pid>, Vec<Pid>> = BTreeMap::new();
     for p in procs.values().filter(|p| !shown.contains(&p.pid())) {
@@ -41,14 +42,13 @@ pub fn run(sh: &mut Shell, args: Args<'_>) -> Result<Reply, ShellError> {
         children.entry(parent).or_default().push(p.pid());
     }
     for root in children.get(&None).cloned().unwrap_or_default() {
-        spawned(sh, &procs, &children, root, "", "", &mut lines);
+        spawned(rt, &procs, &children, root, "", "", &mut lines);
     }
-    Ok(Reply::with_json(lines.join("\n"), json!(lines)))
+    lines
 }
 
-fn label(sh: &Shell, p: &Process) -> String {
-    let names: Vec<String> = sh
-        .rt
+fn label(rt: &Runtime, p: &Process) -> String {
+    let names: Vec<String> = rt
         .registry()
         .names_of(p.pid())
         .iter()
@@ -64,7 +64,7 @@ fn label(sh: &Shell, p: &Process) -> String {
 }
 
 fn supervision(
-    sh: &Shell,
+    rt: &Runtime,
     pid: Pid,
     first: &str,
     rest: &str,
@@ -72,13 +72,12 @@ fn supervision(
     lines: &mut Vec<String>,
     shown: &mut BTreeSet<Pid>,
 ) {
-    let Some(sup) = sh.rt.supervisor(pid) else {
+    let Some(sup) = rt.supervisor(pid) else {
         return;
     };
     shown.insert(pid);
     let info = sup.info();
-    let names: Vec<String> = sh
-        .rt
+    let names: Vec<String> = rt
         .registry()
         .names_of(pid)
         .iter()
@@ -102,7 +101,7 @@ fn supervision(
         let (first, rest) = (format!("{rest}{branch}"), format!("{rest}{cont}"));
         match c.pid {
             Some(p) if c.supervisor => supervision(
-                sh,
+                rt,
                 p,
                 &first,
                 &rest,
@@ -126,7 +125,7 @@ fn supervision(
 }
 
 fn spawned(
-    sh: &Shell,
+    rt: &Runtime,
     procs: &BTreeMap<Pid, Process>,
     children: &BTreeMap<Option<Pid>, Vec<Pid>>,
     pid: Pid,
@@ -134,7 +133,7 @@ fn spawned(
     rest: &str,
     lines: &mut Vec<String>,
 ) {
-    lines.push(format!("{first}{}", label(sh, &procs[&pid])));
+    lines.push(format!("{first}{}", label(rt, &procs[&pid])));
     let kids = children.get(&Some(pid)).cloned().unwrap_or_default();
     let n = kids.len();
     for (i, kid) in kids.into_iter().enumerate() {
@@ -144,7 +143,7 @@ fn spawned(
             ("├─ ", "│  ")
         };
         spawned(
-            sh,
+            rt,
             procs,
             children,
             kid,

@@ -18,6 +18,8 @@ pub struct Client {
     pub node: String,
     /// May this connection change the node?
     pub changes: bool,
+    /// Ask for answers in JSON values, one per line.
+    pub json: bool,
 }
 
 impl Client {
@@ -44,6 +46,7 @@ impl Client {
             writer,
             node: endpoint.to_string(),
             changes: false,
+            json: false,
         };
         match client.ask(&Request::Hello { token })? {
             Response::Welcome { node, changes } => {
@@ -84,7 +87,11 @@ impl Client {
     /// # Errors
     /// When the connection fails.
     pub fn eval(&mut self, line: &str) -> Result<(String, bool, bool), ControlError> {
-        match self.ask(&Request::Eval { line: line.into() })? {
+        let json = self.json;
+        match self.ask(&Request::Eval {
+            line: line.into(),
+            json,
+        })? {
             Response::Reply { text, ok, quit } => Ok((text, ok, quit)),
             other => Err(ControlError::Protocol(format!("{other:?}"))),
         }

@@ -23,6 +23,9 @@ pub enum Request {
     Eval {
         /// The line.
         line: String,
+        /// Answer in JSON values, one per line (`grain shell --attach --json`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        json: bool,
     },
     /// Kill a process.
     Kill {

@@ -200,15 +200,19 @@ where
                 true => reply(format!("killed {pid}"), true),
                 false => reply(format!("no process {pid}"), false),
             },
-            Ok(Request::Eval { line }) if line.split_whitespace().next() == Some("observe") => {
+            Ok(Request::Eval { line, .. }) if line.split_whitespace().next() == Some("observe") => {
                 reply(
                     "error: `observe` would open on the node's terminal; attached, run `grain observe --attach` (an attached shell's `observe` does)",
                     false,
                 )
             }
-            Ok(Request::Eval { line }) => match changes_node(&line) {
+            Ok(Request::Eval { line, json }) => match changes_node(&line) {
+                Some(cmd) if !changes && json => {
+                    let error = serde_json::json!({ "error": format!("`{cmd}` {READ_ONLY}"), "input": line });
+                    reply(error.to_string(), false)
+                }
                 Some(cmd) if !changes => reply(format!("error: `{cmd}` {READ_ONLY}"), false),
-                _ => eval(&rt, &mut shell, &line).await,
+                _ => eval(&rt, &mut shell, &line, json).await,
             },
             Err(e) => reply(format!("error: {e}"), false),
         };
@@ -228,7 +232,7 @@ fn reply(text: impl Into<String>, ok: bool) -> Response {
     }
 }
 
-async fn eval(rt: &Runtime, shell: &mut Option<Shell>, line: &str) -> Response {
+async fn eval(rt: &Runtime, shell: &mut Option<Shell>, line: &str, json: bool) -> Response {
     if shell.is_none() {
         match Shell::over(rt.clone()) {
             Ok(s) => *shell = Some(s),
@@ -236,6 +240,18 @@ async fn eval(rt: &Runtime, shell: &mut Option<Shell>, line: &str) -> Response {
         }
     }
     let sh = shell.as_mut().expect("made above");
+    if json {
+        // Evaluated as a local `--json` script line is, with the same values.
+        sh.json = true;
+        let (mut text, mut failures) = (String::new(), 0);
+        let quit = crate::script::eval(sh, line, &mut text, &mut failures).await;
+        sh.json = false;
+        return Response::Reply {
+            text,
+            ok: failures == 0,
+            quit,
+        };
+    }
     let result = sh.eval(line).await;
     let mut text = sh.pending();
     match result {

@@ -9,7 +9,8 @@
 //! (`examples/guests/target/wasm32-wasip1/release/NAME.wasm`) are built before they run.
 //! A command ending in ` &` starts a node in the background (it must open a control socket;
 //! its output is the line saying where); it runs until the book's sessions end. A
-//! `$ grain shell --attach ADDR` session is a shell session on that node.
+//! `$ grain shell --attach ADDR` session is a shell session on that node. A
+//! `$ grain shell --json` session's output is its lines that are not input (no echo).
 //!
 //! Cluster sessions: the book writes the NATS server as `nats://127.0.0.1:4222`; the
 //! tests start a real nats-server on a random port and put its address there. A
@@ -163,6 +164,7 @@ fn run(session: &Session, bg: &mut Background) -> Result<(), String> {
         ["shell"] => return shell_session(session, &["shell"]),
         ["shell", "--nats", ..] => return shell_session(session, &words[1..]),
         ["shell", "--attach", addr] => return shell_session(session, &["shell", "--attach", addr]),
+        ["shell", "--json"] => return shell_session(session, &["shell", "--json"]),
         _ => {}
     }
     let out = support::run(&words[1..]);
@@ -194,6 +196,16 @@ fn shell_session(session: &Session, args: &[&str]) -> Result<(), String> {
     }
     let out = support::run_with_input(args, &input);
     let actual: Vec<String> = out.stdout.lines().map(str::to_owned).collect();
+    if args.contains(&"--json") {
+        // No echo in JSON mode: the output is the lines that are not input.
+        let expected: Vec<String> = session
+            .expected
+            .iter()
+            .filter(|l| !l.starts_with("grain> ") && !l.starts_with("....> "))
+            .cloned()
+            .collect();
+        return compare(&expected, &actual);
+    }
     compare(&session.expected, &actual)
 }
 

@@ -130,6 +130,11 @@ fn an_application_file_runs_a_supervised_system() {
         "{}",
         out.stderr
     );
+    assert!(
+        out.stderr.starts_with("grain: started\n  <0.") && out.stderr.contains("one_for_one"),
+        "it says what it started: {}",
+        out.stderr
+    );
 }
 
 #[test]
