@@ -238,13 +238,15 @@ fn heard(view: &Mutex<View>, info: NodeInfo) {
             }
         }
         None if !leaving => {
+            // Up since it started, as far as a watcher that just came can tell.
+            let started = Some(info.started_ms).filter(|ms| *ms > 0);
             view.nodes.insert(
                 id,
                 Seen {
                     info,
                     heard: Instant::now(),
                     up: true,
-                    up_since_ms: super::unix_ms(),
+                    up_since_ms: started.unwrap_or_else(super::unix_ms),
                     down_reason: None,
                     down_since_ms: None,
                     rtt_us: None,

@@ -101,6 +101,9 @@ fn key_pressed(m: &mut Model, key: KeyEvent) -> Option<Action> {
         KeyCode::PageUp => move_by(m, -20),
         KeyCode::Home | KeyCode::Char('g') => m.selected = 0,
         KeyCode::End | KeyCode::Char('G') => m.selected = m.order.len().saturating_sub(1),
+        KeyCode::Char('k') | KeyCode::Enter if m.tab == Tab::Cluster => {
+            m.notice = "the cluster view lists nodes: c goes back to the processes".into();
+        }
         KeyCode::Char('k') => match m.selected_pid() {
             Some(pid) if m.scrub.is_none() && !m.ended => {
                 m.confirm_kill = Some(pid);

@@ -248,7 +248,7 @@ fn observer_watches_a_cluster_and_sees_a_killed_node_go_down() {
 
     // A shell session on a spawns a counter on b, linked to it: a remote link.
     let shell = new_session("cluster-shell", 100, 30, &format!("{grain} shell --attach {sock}; sleep 30"));
-    wait_for(&shell, "grain>");
+    wait_for(&shell, "a.sock>");
     send_keys(&shell, &["load examples/wat/counter.wat", "Enter"]);
     wait_for(&shell, "loaded counter");
     send_keys(&shell, &["c = spawn counter.counter() on b link", "Enter"]);

@@ -209,6 +209,11 @@ fn c_and_tab_reach_the_cluster_view_only_in_a_cluster() {
         key(&mut m, KeyCode::Tab);
         assert_eq!(m.tab, want);
     }
+    // The cluster view shows no process: neither k nor Enter acts on a hidden one.
+    keys(&mut m, "ck");
+    assert_eq!(m.confirm_kill, None);
+    assert_eq!(key(&mut m, KeyCode::Enter), None);
+    assert_eq!(m.detail, None);
     let mut m = fixture::model();
     key(&mut m, KeyCode::Tab);
     key(&mut m, KeyCode::Tab);
