@@ -286,9 +286,9 @@ impl ClusterInner {
                 received: info.received,
                 rtt_us: st.rtt_us,
                 down_reason: st.down_reason.clone(),
-                down_since_ms: st.down_since.map(|t| {
-                    super::unix_ms().saturating_sub(t.elapsed().as_millis() as u64)
-                }),
+                down_since_ms: st
+                    .down_since
+                    .map(|t| super::unix_ms().saturating_sub(t.elapsed().as_millis() as u64)),
             });
         }
         out

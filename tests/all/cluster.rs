@@ -402,7 +402,9 @@ async fn an_observer_of_a_clustered_node_gets_its_cluster_and_the_ups_and_downs(
     let Some(Update::Full(snapshot)) = observer.next().await else {
         panic!("a snapshot first");
     };
-    let view = snapshot.cluster.expect("a clustered node's snapshot carries its cluster");
+    let view = snapshot
+        .cluster
+        .expect("a clustered node's snapshot carries its cluster");
     assert_eq!(view.cluster, "observed");
     assert_eq!(view.this, Some(a.node_id()));
     let names: Vec<(&str, bool)> = view.nodes.iter().map(|n| (n.name.as_str(), n.up)).collect();
@@ -412,7 +414,10 @@ async fn an_observer_of_a_clustered_node_gets_its_cluster_and_the_ups_and_downs(
     let (mut down, mut event) = (None, false);
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while down.is_none() || !event {
-        assert!(std::time::Instant::now() < deadline, "b never went down for a's observer");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "b never went down for a's observer"
+        );
         let Ok(Some(Update::Delta(delta))) =
             tokio::time::timeout(Duration::from_secs(10), observer.next()).await
         else {
@@ -423,7 +428,10 @@ async fn an_observer_of_a_clustered_node_gets_its_cluster_and_the_ups_and_downs(
                 if *node == b.node_id() && reason == "it left the cluster")
         });
         if let Some(view) = delta.cluster {
-            down = down.or(view.nodes.into_iter().find(|n| n.id == b.node_id() && !n.up));
+            down = down.or(view
+                .nodes
+                .into_iter()
+                .find(|n| n.id == b.node_id() && !n.up));
         }
     }
     let down = down.expect("b");

@@ -69,7 +69,10 @@ impl Nodes {
 
     /// Remembers a node up or down; other events are not the log's.
     pub fn event(&mut self, e: &Event) {
-        if matches!(e.kind, EventKind::NodeUp { .. } | EventKind::NodeDown { .. }) {
+        if matches!(
+            e.kind,
+            EventKind::NodeUp { .. } | EventKind::NodeDown { .. }
+        ) {
             if self.log.len() == NODE_LOG {
                 self.log.pop_front();
             }

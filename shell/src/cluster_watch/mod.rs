@@ -90,8 +90,9 @@ impl Node for ClusterWatch {
                 |n| format!("node {}", n.name),
             );
         match self.handle.block_on(self.watcher.info(pid)) {
-            Ok(answer) => crate::commands::remote::describe(pid, &node, answer)
-                .unwrap_or_else(|e| e),
+            Ok(answer) => {
+                crate::commands::remote::describe(pid, &node, answer).unwrap_or_else(|e| e)
+            }
             Err(e) => e,
         }
     }

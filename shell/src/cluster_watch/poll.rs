@@ -83,7 +83,11 @@ impl Poller {
                 table.rows.into_iter().map(|r| (r.pid, r)).collect();
             let old = self.rows.remove(&id).unwrap_or_default();
             removed.extend(old.keys().filter(|p| !new.contains_key(p)));
-            changed.extend(new.values().filter(|r| old.get(&r.pid) != Some(*r)).cloned());
+            changed.extend(
+                new.values()
+                    .filter(|r| old.get(&r.pid) != Some(*r))
+                    .cloned(),
+            );
             self.rows.insert(id, new);
             self.totals.insert(id, table.totals);
         }

@@ -239,15 +239,29 @@ fn observer_watches_a_cluster_and_sees_a_killed_node_go_down() {
     let sock = sock.to_str().unwrap();
     let patient = "3000";
     let a = Member::start(&[
-        "node", "--nats", &url, "--cluster", &cluster, "--name", "a", "--down-after", patient,
-        "--control", sock,
+        "node",
+        "--nats",
+        &url,
+        "--cluster",
+        &cluster,
+        "--name",
+        "a",
+        "--down-after",
+        patient,
+        "--control",
+        sock,
     ]);
     a.wait_err("control socket");
     let b = Member::node_down_after(&url, &cluster, "b", patient);
     let (ia, ib) = (a.node_id(), b.node_id());
 
     // A shell session on a spawns a counter on b, linked to it: a remote link.
-    let shell = new_session("cluster-shell", 100, 30, &format!("{grain} shell --attach {sock}; sleep 30"));
+    let shell = new_session(
+        "cluster-shell",
+        100,
+        30,
+        &format!("{grain} shell --attach {sock}; sleep 30"),
+    );
     wait_for(&shell, "a.sock>");
     send_keys(&shell, &["load examples/wat/counter.wat", "Enter"]);
     wait_for(&shell, "loaded counter");
@@ -255,7 +269,12 @@ fn observer_watches_a_cluster_and_sees_a_killed_node_go_down() {
     wait_for(&shell, &format!("<{ib}.1>"));
 
     // Attached to a, the observer shows a's cluster too: a node column, the cluster view.
-    let attached = new_session("observe-node", 120, 30, &format!("{grain} observe --attach {sock}; sleep 30"));
+    let attached = new_session(
+        "observe-node",
+        120,
+        30,
+        &format!("{grain} observe --attach {sock}; sleep 30"),
+    );
     let shown = wait_for(&attached, &format!("cluster {cluster} 2 up"));
     assert!(shown.contains("NODE"), "{shown}");
     send_keys(&attached, &["c"]);
@@ -269,8 +288,14 @@ fn observer_watches_a_cluster_and_sees_a_killed_node_go_down() {
     );
     let session = new_session("observe-cluster", 120, 30, &command);
     let shown = wait_for(&session, "counter.counter");
-    assert!(shown.contains(&format!("cluster {cluster} 2 up")), "{shown}");
-    assert!(shown.contains("as a watcher") && shown.contains("NODE"), "{shown}");
+    assert!(
+        shown.contains(&format!("cluster {cluster} 2 up")),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("as a watcher") && shown.contains("NODE"),
+        "{shown}"
+    );
     let line = |screen: &str, what: &str| {
         screen
             .lines()
@@ -280,7 +305,10 @@ fn observer_watches_a_cluster_and_sees_a_killed_node_go_down() {
     };
     // The remote process is in the table with its node, and so is a's session process.
     let counter = line(&shown, "counter.counter");
-    assert!(counter.contains(&format!("<{ib}.1>")) && counter.contains(" b "), "{shown}");
+    assert!(
+        counter.contains(&format!("<{ib}.1>")) && counter.contains(" b "),
+        "{shown}"
+    );
     wait_for(&session, &format!("<{ia}."));
 
     // The watcher is no node: a lists itself and b only.
@@ -312,12 +340,18 @@ fn observer_watches_a_cluster_and_sees_a_killed_node_go_down() {
     b.signal(libc::SIGKILL);
     let down = wait_for(&session, "no heartbeat for");
     let b_row = row(&down, ib, "b");
-    assert!(b_row.contains("down") && b_row.contains("no heartbeat for"), "{down}");
+    assert!(
+        b_row.contains("down") && b_row.contains("no heartbeat for"),
+        "{down}"
+    );
     assert!(down.contains(&format!("nodedown b ({ib})")), "{down}");
     assert!(down.contains("1 up, 1 down"), "{down}");
     send_keys(&session, &["c"]);
     let table = wait_for(&session, "PID");
-    assert!(!table.contains("counter.counter"), "b's rows are gone: {table}");
+    assert!(
+        !table.contains("counter.counter"),
+        "b's rows are gone: {table}"
+    );
     send_keys(&session, &["q"]);
     tmux(&["kill-session", "-t", &session]);
     tmux(&["kill-session", "-t", &shell]);
@@ -330,11 +364,24 @@ fn observer_of_an_unreachable_cluster_says_so_in_one_line() {
     assert_eq!(out.status, 2, "{}", out.stderr);
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
     assert!(
-        out.stderr.starts_with("grain: cannot reach NATS at nats://127.0.0.1:1"),
+        out.stderr
+            .starts_with("grain: cannot reach NATS at nats://127.0.0.1:1"),
         "{}",
         out.stderr
     );
-    let out = support::run(&["observe", "--nats", "nats://127.0.0.1:1", "--cluster", "x", "--name", "n"]);
+    let out = support::run(&[
+        "observe",
+        "--nats",
+        "nats://127.0.0.1:1",
+        "--cluster",
+        "x",
+        "--name",
+        "n",
+    ]);
     assert_eq!(out.status, 2);
-    assert!(out.stderr.contains("a watcher, not a node"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("a watcher, not a node"),
+        "{}",
+        out.stderr
+    );
 }

@@ -118,10 +118,9 @@ pub fn rtt(us: u64) -> String {
 fn log_line(e: &Event) -> Line<'static> {
     let (colour, text) = match &e.kind {
         EventKind::NodeUp { node, name } => (Color::Green, format!("nodeup   {name} ({node})")),
-        EventKind::NodeDown { node, name, reason } => (
-            Color::Red,
-            format!("nodedown {name} ({node}): {reason}"),
-        ),
+        EventKind::NodeDown { node, name, reason } => {
+            (Color::Red, format!("nodedown {name} ({node}): {reason}"))
+        }
         _ => (Color::Reset, String::new()),
     };
     Line::from(vec![

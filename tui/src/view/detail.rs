@@ -40,7 +40,11 @@ pub fn draw(m: &Model, pid: Pid, frame: &mut Frame, area: Rect) {
             .into_iter()
             .flatten()
             .map(|l| {
-                let down = if nodes.is_down(l.node()) { ", down" } else { "" };
+                let down = if nodes.is_down(l.node()) {
+                    ", down"
+                } else {
+                    ""
+                };
                 format!("{l} (on {}{down})", nodes.node_of(*l))
             })
             .collect();

@@ -262,5 +262,8 @@ fn updates_of_older_nodes_decode_and_a_node_outside_a_cluster_sends_no_cluster()
     // And a cluster survives the trip.
     let (snapshot, _) = fixture::cluster_updates();
     let line = serde_json::to_string(&Update::Full(snapshot.clone())).unwrap();
-    assert_eq!(serde_json::from_str::<Update>(&line).unwrap(), Update::Full(snapshot));
+    assert_eq!(
+        serde_json::from_str::<Update>(&line).unwrap(),
+        Update::Full(snapshot)
+    );
 }
