@@ -1,5 +1,5 @@
-//! `grain observe`: the live observer on a fresh node, a program, an attached node or a
-//! recording.
+//! `grain observe`: the live observer on a fresh node, a program, an attached node, a
+//! cluster (as a watcher) or a recording.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
