@@ -18,6 +18,11 @@ pub struct ControlArgs {
 }
 
 impl ControlArgs {
+    /// Was a control socket asked for?
+    pub fn given(&self) -> bool {
+        self.control.is_some()
+    }
+
     /// Starts the control socket if one was asked for, and says where on stderr.
     pub async fn start(&self, rt: &Runtime) -> anyhow::Result<Option<ControlServer>> {
         let Some(addr) = &self.control else {

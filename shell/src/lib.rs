@@ -9,6 +9,7 @@
 //! the same evaluator.
 
 pub mod attach;
+pub mod cluster_watch;
 pub mod commands;
 pub mod control;
 mod decode;

@@ -1,14 +1,16 @@
-//! `grain observe`: the live observer on a fresh node, a program, an attached node or a
-//! recording.
+//! `grain observe`: the live observer on a fresh node, a program, an attached node, a
+//! cluster (as a watcher) or a recording.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use grain_shell::Shell;
+use grain_shell::cluster_watch::ClusterWatch;
 use grain_shell::control::Client;
 use grain_shell::observer::{LocalNode, RemoteNode, replay, watch};
 
+use crate::cluster_args::ClusterArgs;
 use crate::control_args::{ControlArgs, attach_target};
 
 /// Arguments of `grain observe`.
@@ -31,9 +33,15 @@ pub struct ObserveArgs {
     replay: Option<PathBuf>,
     #[command(flatten)]
     control: ControlArgs,
+    /// `--nats URL --cluster NAME`: watch every node of a cluster, as a watcher (no node).
+    #[command(flatten)]
+    cluster: ClusterArgs,
 }
 
 pub fn main(args: ObserveArgs) -> anyhow::Result<ExitCode> {
+    if args.cluster.nats.is_some() {
+        return watch_cluster(&args);
+    }
     if let Some(path) = &args.replay {
         replay(path).with_context(|| format!("--replay {}", path.display()))?;
         return Ok(ExitCode::SUCCESS);
@@ -71,6 +79,32 @@ pub fn main(args: ObserveArgs) -> anyhow::Result<ExitCode> {
         println!("the observer closed; this is the node's shell (`observe` reopens it)");
         grain_shell::repl::run(&mut shell, &tokio)?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `grain observe --nats URL --cluster NAME`: joins as a watcher and watches every node.
+fn watch_cluster(args: &ObserveArgs) -> anyhow::Result<ExitCode> {
+    let other = [
+        (args.program.is_some(), "a program"),
+        (args.attach.is_some(), "--attach"),
+        (args.replay.is_some(), "--replay"),
+        (args.control.given(), "--control"),
+        (args.cluster.name.is_some(), "--name"),
+        (!args.cluster.tags.is_empty(), "--tag"),
+    ];
+    if let Some((_, what)) = other.iter().find(|(given, _)| *given) {
+        anyhow::bail!("grain observe --nats joins as a watcher, not a node: it takes no {what}");
+    }
+    let config = args
+        .cluster
+        .config(false)?
+        .ok_or_else(|| anyhow::anyhow!("--nats needs --cluster NAME"))?;
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    let mut node = ClusterWatch::connect(&config, tokio.handle().clone())?;
+    watch(&mut node, "as a watcher", args.record.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }
 

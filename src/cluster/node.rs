@@ -160,6 +160,9 @@ pub struct NodeStatus {
     pub rtt_us: Option<u64>,
     /// Why it is down.
     pub down_reason: Option<String>,
+    /// Down since (ms since the Unix epoch), if it is down.
+    #[serde(default)]
+    pub down_since_ms: Option<u64>,
 }
 
 impl ClusterInner {
@@ -264,6 +267,7 @@ impl ClusterInner {
             received: me.received,
             rtt_us: None,
             down_reason: None,
+            down_since_ms: None,
         }];
         let mut peers = self.all_peers();
         peers.sort_by_key(|p| p.id);
@@ -282,6 +286,9 @@ impl ClusterInner {
                 received: info.received,
                 rtt_us: st.rtt_us,
                 down_reason: st.down_reason.clone(),
+                down_since_ms: st
+                    .down_since
+                    .map(|t| super::unix_ms().saturating_sub(t.elapsed().as_millis() as u64)),
             });
         }
         out

@@ -22,12 +22,17 @@ struct Seen {
     up: bool,
     up_since_ms: u64,
     down_reason: Option<String>,
+    down_since_ms: Option<u64>,
+    /// The round trip of the last question it answered (µs).
+    rtt_us: Option<u64>,
 }
 
 #[derive(Default)]
 struct View {
     nodes: BTreeMap<u64, Seen>,
     log: Vec<(u64, NodeEvent)>,
+    /// Events logged since the watcher started (the log keeps the last [`LOG`]).
+    logged: u64,
 }
 
 /// A look-only member of a cluster.
@@ -87,6 +92,7 @@ impl Watcher {
                 seen.up = false;
                 let why = format!("no heartbeat for {} ms", silent.as_millis());
                 seen.down_reason = Some(why.clone());
+                seen.down_since_ms = Some(super::unix_ms());
                 went_down.push(NodeEvent {
                     id: *id,
                     name: seen.info.name.clone(),
@@ -109,8 +115,9 @@ impl Watcher {
                 processes: s.info.processes,
                 sent: s.info.sent,
                 received: s.info.received,
-                rtt_us: None,
+                rtt_us: s.rtt_us,
                 down_reason: s.down_reason.clone(),
+                down_since_ms: s.down_since_ms,
             })
             .collect()
     }
@@ -120,12 +127,28 @@ impl Watcher {
         self.view.lock().expect("watcher lock").log.clone()
     }
 
-    /// A node's process table (its first `limit` rows).
+    /// The node ups and downs logged after the first `seen` (of all ever logged), and how
+    /// many were ever logged: call again with that count to get only what is new. Events
+    /// that fell out of the bounded log are skipped.
+    pub fn log_since(&self, seen: u64) -> (Vec<(u64, NodeEvent)>, u64) {
+        let view = self.view.lock().expect("watcher lock");
+        let new = view.logged.saturating_sub(seen).min(view.log.len() as u64) as usize;
+        let from = view.log.len() - new;
+        (view.log[from..].to_vec(), view.logged)
+    }
+
+    /// A node's process table (its first `limit` rows). The round trip is kept as the
+    /// node's RTT in [`Watcher::nodes`].
     ///
     /// # Errors
     /// When the node does not answer.
     pub async fn table(&self, node: u64, limit: usize) -> Result<RemoteTable, String> {
-        remote_table(&self.client, &self.prefix, node, limit).await
+        let table = remote_table(&self.client, &self.prefix, node, limit).await?;
+        let mut view = self.view.lock().expect("watcher lock");
+        if let Some(seen) = view.nodes.get_mut(&node) {
+            seen.rtt_us = Some(table.rtt_us);
+        }
+        Ok(table)
     }
 
     /// What the node of `pid` says of it.
@@ -178,6 +201,7 @@ fn log(view: &mut View, event: NodeEvent) {
         view.log.remove(0);
     }
     view.log.push((super::unix_ms(), event));
+    view.logged += 1;
 }
 
 fn heard(view: &Mutex<View>, info: NodeInfo) {
@@ -193,6 +217,7 @@ fn heard(view: &Mutex<View>, info: NodeInfo) {
             if leaving && was_up {
                 seen.up = false;
                 seen.down_reason = Some("it left the cluster".into());
+                seen.down_since_ms = Some(super::unix_ms());
                 Some(NodeEvent {
                     id,
                     name,
@@ -202,6 +227,7 @@ fn heard(view: &Mutex<View>, info: NodeInfo) {
                 seen.up = true;
                 seen.up_since_ms = super::unix_ms();
                 seen.down_reason = None;
+                seen.down_since_ms = None;
                 Some(NodeEvent {
                     id,
                     name,
@@ -212,14 +238,18 @@ fn heard(view: &Mutex<View>, info: NodeInfo) {
             }
         }
         None if !leaving => {
+            // Up since it started, as far as a watcher that just came can tell.
+            let started = Some(info.started_ms).filter(|ms| *ms > 0);
             view.nodes.insert(
                 id,
                 Seen {
                     info,
                     heard: Instant::now(),
                     up: true,
-                    up_since_ms: super::unix_ms(),
+                    up_since_ms: started.unwrap_or_else(super::unix_ms),
                     down_reason: None,
+                    down_since_ms: None,
+                    rtt_us: None,
                 },
             );
             Some(NodeEvent {

@@ -6,7 +6,7 @@ use std::sync::{Arc, Weak};
 
 use tokio::sync::mpsc;
 
-use super::{Delta, Event, EventKind, ProcessRow, Snapshot, Totals, Update};
+use super::{ClusterView, Delta, Event, EventKind, ProcessRow, Snapshot, Totals, Update};
 use crate::Pid;
 use crate::process::ProcessCell;
 use crate::runtime::RuntimeInner;
@@ -24,6 +24,8 @@ struct Aggregator {
     sent: HashSet<Pid, PidHash>,
     /// Events dropped as of the last publish.
     dropped: u64,
+    /// The cluster's nodes as last sent.
+    nodes: Vec<crate::cluster::NodeStatus>,
     subscribers: Vec<mpsc::UnboundedSender<Update>>,
 }
 
@@ -37,6 +39,7 @@ pub(crate) fn start_aggregator(
         pending: Vec::new(),
         sent: HashSet::default(),
         dropped: 0,
+        nodes: Vec::new(),
         subscribers: Vec::new(),
     };
     tokio::spawn(async move {
@@ -77,12 +80,17 @@ impl Aggregator {
         let rows = rows(&rt);
         self.sent = rows.iter().map(|r| r.pid).collect();
         self.dropped = rt.events.dropped();
+        let cluster = cluster_view(&rt);
+        if let Some(view) = &cluster {
+            self.nodes = view.nodes.clone();
+        }
         let snapshot = Snapshot {
             at_us: rt.now_us(),
             processes: rows,
             events,
             exits,
             totals: totals(&rt),
+            cluster,
         };
         if sub.send(Update::Full(snapshot)).is_ok() {
             self.subscribers.push(sub);
@@ -149,12 +157,18 @@ impl Aggregator {
         for pid in &removed {
             self.sent.remove(pid);
         }
+        // The cluster travels when one of its nodes changed.
+        let cluster = cluster_view(&rt).filter(|view| view.nodes != self.nodes);
+        if let Some(view) = &cluster {
+            self.nodes = view.nodes.clone();
+        }
         let delta = Delta {
             at_us: rt.now_us(),
             changed,
             removed,
             events: std::mem::take(&mut self.pending),
             totals: totals(&rt),
+            cluster,
         };
         self.subscribers
             .retain(|s| s.send(Update::Delta(delta.clone())).is_ok());
@@ -189,6 +203,17 @@ impl std::hash::Hasher for PidHasher {
     fn write_u64(&mut self, n: u64) {
         self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
+}
+
+/// The cluster as this node sees it, if it is in one.
+fn cluster_view(rt: &RuntimeInner) -> Option<ClusterView> {
+    let cluster = rt.cluster()?;
+    Some(ClusterView {
+        cluster: cluster.config.cluster.clone(),
+        this: Some(cluster.id),
+        clock_ms: crate::cluster::unix_ms(),
+        nodes: cluster.statuses(),
+    })
 }
 
 pub(crate) fn totals(rt: &RuntimeInner) -> Totals {

@@ -10,5 +10,5 @@ mod stats;
 pub(crate) use aggregator::{row, start_aggregator, totals};
 pub(crate) use event::EventSink;
 pub use event::{Event, EventKind, Limit};
-pub use snapshot::{Delta, Observer, ProcessRow, Snapshot, Totals, Update};
+pub use snapshot::{ClusterView, Delta, Observer, ProcessRow, Snapshot, Totals, Update};
 pub use stats::{HostCall, StatsSlot, Status};

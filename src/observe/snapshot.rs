@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 use super::{Event, HostCall, Status};
+use crate::cluster::NodeStatus;
 use crate::{ExitReason, Pid};
 
 /// One row of the process table.
@@ -71,6 +72,23 @@ pub struct Snapshot {
     pub exits: Vec<(Pid, ExitReason)>,
     /// Counters.
     pub totals: Totals,
+    /// The cluster the node is in (absent outside one, and from older nodes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<ClusterView>,
+}
+
+/// The cluster as a node (or a watcher) sees it: every node, up or down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterView {
+    /// The cluster's name.
+    pub cluster: String,
+    /// The node the view is from; `None` for a watcher, which is no node.
+    pub this: Option<u64>,
+    /// The wall clock when the view was taken (ms since the Unix epoch): what the nodes'
+    /// `up_since_ms` and `down_since_ms` are read against.
+    pub clock_ms: u64,
+    /// Every node known, by id (a node down stays a while, with why).
+    pub nodes: Vec<NodeStatus>,
 }
 
 /// What changed since the previous update.
@@ -86,6 +104,9 @@ pub struct Delta {
     pub events: Vec<Event>,
     /// Counters.
     pub totals: Totals,
+    /// The cluster, when a node in it changed (absent: as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<ClusterView>,
 }
 
 /// One message of the observer stream.

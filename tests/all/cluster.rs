@@ -390,3 +390,57 @@ async fn a_request_to_a_node_that_goes_down_ends_instead_of_waiting_forever() {
     assert_eq!(crate::support::wait(&p).await, ExitReason::Normal);
     assert_eq!(out.text(), "9027\n");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_observer_of_a_clustered_node_gets_its_cluster_and_the_ups_and_downs() {
+    use grain::observe::{EventKind, Update};
+    let nats = Nats::start();
+    let (a, ca) = node(&nats, "observed", "a").await;
+    let (b, cb) = node(&nats, "observed", "b").await;
+    assert!(ca.wait_for_nodes(2, Duration::from_secs(10)).await);
+    let mut observer = a.observe();
+    let Some(Update::Full(snapshot)) = observer.next().await else {
+        panic!("a snapshot first");
+    };
+    let view = snapshot
+        .cluster
+        .expect("a clustered node's snapshot carries its cluster");
+    assert_eq!(view.cluster, "observed");
+    assert_eq!(view.this, Some(a.node_id()));
+    let names: Vec<(&str, bool)> = view.nodes.iter().map(|n| (n.name.as_str(), n.up)).collect();
+    assert_eq!(names, [("a", true), ("b", true)]);
+    // b leaves: a delta carries it down, with why and since when, and the events a nodedown.
+    cb.leave().await;
+    let (mut down, mut event) = (None, false);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while down.is_none() || !event {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "b never went down for a's observer"
+        );
+        let Ok(Some(Update::Delta(delta))) =
+            tokio::time::timeout(Duration::from_secs(10), observer.next()).await
+        else {
+            panic!("deltas keep coming");
+        };
+        event |= delta.events.iter().any(|e| {
+            matches!(&e.kind, EventKind::NodeDown { node, reason, .. }
+                if *node == b.node_id() && reason == "it left the cluster")
+        });
+        if let Some(view) = delta.cluster {
+            down = down.or(view
+                .nodes
+                .into_iter()
+                .find(|n| n.id == b.node_id() && !n.up));
+        }
+    }
+    let down = down.expect("b");
+    assert_eq!(down.down_reason.as_deref(), Some("it left the cluster"));
+    assert!(down.down_since_ms.is_some_and(|ms| ms >= down.up_since_ms));
+    // A node outside any cluster sends none.
+    let alone = Runtime::new(RuntimeConfig::default()).expect("runtime");
+    let Some(Update::Full(snapshot)) = alone.observe().next().await else {
+        panic!("a snapshot first");
+    };
+    assert!(snapshot.cluster.is_none());
+}

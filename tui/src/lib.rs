@@ -9,13 +9,16 @@
 
 mod app;
 mod model;
+mod nodes;
 mod record;
 mod table;
+mod tree;
 mod update;
 mod view;
 
 pub use app::{Node, run};
 pub use model::{Column, Input, Model, Tab};
+pub use nodes::Nodes;
 pub use record::{Recorder, Replay};
 pub use table::{History, Spark, Table};
 pub use update::{Action, Msg, update};

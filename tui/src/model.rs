@@ -16,6 +16,8 @@ pub enum Tab {
     Tree,
     /// The event log.
     Events,
+    /// The cluster's nodes and their ups and downs.
+    Cluster,
 }
 
 /// The columns the process table sorts by.
@@ -41,11 +43,13 @@ pub enum Column {
     Restarts,
     /// The blocking host call it is in, and for how long (sorted longest first).
     HostCall,
+    /// The node the process lives on (shown in a cluster, next to the pid).
+    Node,
 }
 
 impl Column {
     /// Every column, left to right.
-    pub const ALL: [Column; 10] = [
+    pub const ALL: [Column; 11] = [
         Column::Pid,
         Column::Name,
         Column::Module,
@@ -56,6 +60,7 @@ impl Column {
         Column::Mailbox,
         Column::Restarts,
         Column::HostCall,
+        Column::Node,
     ];
 
     /// Its heading.
@@ -71,18 +76,25 @@ impl Column {
             Column::Mailbox => "MBOX",
             Column::Restarts => "RST",
             Column::HostCall => "HOST CALL",
+            Column::Node => "NODE",
         }
     }
 
-    /// The next column (`>`) or the previous one (`<`).
-    pub fn step(self, forward: bool) -> Column {
+    /// The next column (`>`) or the previous one (`<`); [`Column::Node`] only in a
+    /// cluster.
+    pub fn step(self, forward: bool, cluster: bool) -> Column {
         let i = Column::ALL.iter().position(|c| *c == self).unwrap_or(0);
         let n = Column::ALL.len();
-        Column::ALL[if forward {
+        let next = Column::ALL[if forward {
             (i + 1) % n
         } else {
             (i + n - 1) % n
-        }]
+        }];
+        if next == Column::Node && !cluster {
+            next.step(forward, cluster)
+        } else {
+            next
+        }
     }
 }
 
@@ -138,6 +150,9 @@ pub struct Model {
     pub host: Option<(f32, u64, u64)>,
     /// The rows of the current view, in display order, with their tree depth.
     pub order: Vec<(Pid, usize)>,
+    /// The rows of `order` that are remote links drawn under their process in the tree
+    /// (the pid is the linked process, on another node).
+    pub link_rows: HashSet<usize>,
     /// The node is gone (the stream ended).
     pub ended: bool,
 }
@@ -166,6 +181,7 @@ impl Model {
             notice: String::new(),
             host: None,
             order: Vec::new(),
+            link_rows: HashSet::new(),
             ended: false,
         }
     }
@@ -184,13 +200,19 @@ impl Model {
     pub fn reorder(&mut self) {
         let keep = self.selected_pid();
         let table = self.frozen.as_ref().unwrap_or(&self.live);
+        let node = |r: &ProcessRow| table.nodes.as_ref().map(|n| n.node_of(r.pid));
         let rows: Vec<&ProcessRow> = table
             .rows
             .values()
-            .filter(|r| self.filter.is_empty() || matches(r, &self.filter))
+            .filter(|r| {
+                self.filter.is_empty()
+                    || matches(r, &self.filter)
+                    || node(r).is_some_and(|n| contains(&n, &self.filter))
+            })
             .collect();
+        self.link_rows.clear();
         self.order = match self.tab {
-            Tab::Tree => tree_order(&rows, &self.folded),
+            Tab::Tree => crate::tree::order(&rows, &self.folded, &mut self.link_rows),
             _ => {
                 let mut rows = rows;
                 let rate = |r: &ProcessRow| table.fuel_rate.get(&r.pid).copied().unwrap_or(0);
@@ -207,6 +229,7 @@ impl Model {
                         Column::Restarts => a.restarts.cmp(&b.restarts),
                         // Waiting longest first (the oldest `since`), then the rest.
                         Column::HostCall => since(a).cmp(&since(b)),
+                        Column::Node => a.pid.node().cmp(&b.pid.node()),
                     };
                     let o = o.then(a.pid.cmp(&b.pid));
                     if self.invert { o.reverse() } else { o }
@@ -262,37 +285,11 @@ pub fn matches(row: &ProcessRow, needle: &str) -> bool {
         || (needle.contains('.') && contains(&format!("{}.{}", row.module, row.function), needle))
 }
 
-fn contains(hay: &str, needle: &str) -> bool {
+pub(crate) fn contains(hay: &str, needle: &str) -> bool {
     let n = needle.len();
     n == 0
         || hay
             .as_bytes()
             .windows(n)
             .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
-/// Depth-first order of the spawn trees (a supervisor's children are the processes it
-/// spawned), skipping the subtrees of folded nodes.
-fn tree_order(rows: &[&ProcessRow], folded: &HashSet<Pid>) -> Vec<(Pid, usize)> {
-    let present: HashSet<Pid> = rows.iter().map(|r| r.pid).collect();
-    let mut children: std::collections::BTreeMap<Option<Pid>, Vec<Pid>> = Default::default();
-    for r in rows {
-        let parent = r.parent.filter(|p| present.contains(p));
-        children.entry(parent).or_default().push(r.pid);
-    }
-    let mut out = Vec::with_capacity(rows.len());
-    let mut stack: Vec<(Pid, usize)> = children
-        .get(&None)
-        .map(|v| v.iter().rev().map(|p| (*p, 0)).collect())
-        .unwrap_or_default();
-    while let Some((pid, depth)) = stack.pop() {
-        out.push((pid, depth));
-        if folded.contains(&pid) {
-            continue;
-        }
-        if let Some(kids) = children.get(&Some(pid)) {
-            stack.extend(kids.iter().rev().map(|p| (*p, depth + 1)));
-        }
-    }
-    out
 }

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use grain::Pid;
 use grain::observe::{Event, EventKind, ProcessRow, Totals, Update};
 
+use crate::nodes::Nodes;
+
 /// How many recent events a table keeps.
 pub const EVENTS: usize = 1_000;
 /// How many samples a sparkline keeps.
@@ -41,6 +43,8 @@ pub struct Table {
     pub flash: HashMap<Pid, u64>,
     /// Recent exits, for the detail of a process that is gone.
     pub exits: VecDeque<(Pid, String)>,
+    /// The cluster, when the node is in one (or a watcher watches one).
+    pub nodes: Option<Nodes>,
 }
 
 impl Table {
@@ -55,6 +59,12 @@ impl Table {
                 self.fuel_rate.clear();
                 self.sparks.clear();
                 self.flash.clear();
+                self.nodes = s.cluster.as_ref().map(|view| {
+                    let mut nodes = Nodes::default();
+                    nodes.view(view, s.at_us);
+                    nodes.sample(s.at_us);
+                    nodes
+                });
                 for e in &s.events {
                     self.event(e);
                 }
@@ -90,6 +100,12 @@ impl Table {
                     self.sparks.remove(pid);
                 }
                 self.at_us = self.at_us.max(d.at_us);
+                if let Some(view) = &d.cluster {
+                    self.nodes.get_or_insert_default().view(view, d.at_us);
+                }
+                if let Some(nodes) = self.nodes.as_mut().filter(|_| dt > 0) {
+                    nodes.sample(d.at_us);
+                }
                 for e in &d.events {
                     self.event(e);
                 }
@@ -107,6 +123,11 @@ impl Table {
                 self.flash.insert(*new, e.at_us + FLASH_US);
             }
             EventKind::Exited { reason } => push(&mut self.exits, (e.pid, reason.to_string()), 100),
+            EventKind::NodeUp { .. } | EventKind::NodeDown { .. } => {
+                if let Some(nodes) = self.nodes.as_mut() {
+                    nodes.event(e);
+                }
+            }
             _ => {}
         }
         push(&mut self.events, e.clone(), EVENTS);

@@ -101,6 +101,9 @@ fn key_pressed(m: &mut Model, key: KeyEvent) -> Option<Action> {
         KeyCode::PageUp => move_by(m, -20),
         KeyCode::Home | KeyCode::Char('g') => m.selected = 0,
         KeyCode::End | KeyCode::Char('G') => m.selected = m.order.len().saturating_sub(1),
+        KeyCode::Char('k') | KeyCode::Enter if m.tab == Tab::Cluster => {
+            m.notice = "the cluster view lists nodes: c goes back to the processes".into();
+        }
         KeyCode::Char('k') => match m.selected_pid() {
             Some(pid) if m.scrub.is_none() && !m.ended => {
                 m.confirm_kill = Some(pid);
@@ -118,8 +121,8 @@ fn key_pressed(m: &mut Model, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('/') => m.input = Some(Input::Search(String::new())),
         KeyCode::Char('\\') => m.input = Some(Input::Filter(m.filter.clone())),
         KeyCode::Char('n') => search_next(m),
-        KeyCode::Char('<') => resort(m, m.sort.step(false), m.invert),
-        KeyCode::Char('>') => resort(m, m.sort.step(true), m.invert),
+        KeyCode::Char('<') => resort(m, m.sort.step(false, in_cluster(m)), m.invert),
+        KeyCode::Char('>') => resort(m, m.sort.step(true, in_cluster(m)), m.invert),
         KeyCode::Char('I') => resort(m, m.sort, !m.invert),
         KeyCode::Char('t') => switch(
             m,
@@ -137,12 +140,21 @@ fn key_pressed(m: &mut Model, key: KeyEvent) -> Option<Action> {
                 Tab::Events
             },
         ),
+        KeyCode::Char('c') => switch(
+            m,
+            if m.tab == Tab::Cluster {
+                Tab::Processes
+            } else {
+                Tab::Cluster
+            },
+        ),
         KeyCode::Tab => switch(
             m,
             match m.tab {
                 Tab::Processes => Tab::Tree,
                 Tab::Tree => Tab::Events,
-                Tab::Events => Tab::Processes,
+                Tab::Events if in_cluster(m) => Tab::Cluster,
+                Tab::Events | Tab::Cluster => Tab::Processes,
             },
         ),
         KeyCode::Char('-') | KeyCode::Left if m.tab == Tab::Tree => fold(m, true),
@@ -208,6 +220,11 @@ fn typing(m: &mut Model, input: Input, code: KeyCode) -> Option<Action> {
         m.input = Some(Input::Search(text));
     }
     None
+}
+
+/// Does the node shown belong to a cluster?
+fn in_cluster(m: &Model) -> bool {
+    m.shown().nodes.is_some()
 }
 
 fn move_by(m: &mut Model, by: isize) {

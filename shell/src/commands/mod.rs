@@ -26,7 +26,7 @@ mod ps;
 mod quit;
 mod receive;
 mod register;
-mod remote;
+pub(crate) mod remote;
 mod repeat;
 mod restart;
 mod run;

@@ -73,13 +73,18 @@ pub async fn info(sh: &Shell, pid: Pid, span: &grain_grammar::Span) -> Result<St
             || format!("node {}", pid.node()),
             |n| format!("node {}", n.name),
         );
+    describe(pid, &node, answer).map_err(|e| ShellError::at(span.clone(), e))
+}
+
+/// What a node said of one of its processes (`on` names the node), as `info` shows it;
+/// an error when the node knows no such process.
+///
+/// # Errors
+/// When the answer is [`ProcessInfo::Unknown`].
+pub fn describe(pid: Pid, on: &str, answer: ProcessInfo) -> Result<String, String> {
+    let node = on;
     Ok(match answer {
-        ProcessInfo::Unknown => {
-            return Err(ShellError::at(
-                span.clone(),
-                format!("no process {pid} on {node}"),
-            ));
-        }
+        ProcessInfo::Unknown => return Err(format!("no process {pid} on {node}")),
         ProcessInfo::Ended(record) => format!(
             "{pid}  {}.{}  on {node}\n  ended: {}",
             record.module, record.function, record.reason

@@ -92,6 +92,7 @@ pub fn paged(update: Update) -> Vec<Update> {
             removed: Vec::new(),
             events: Vec::new(),
             totals: totals.clone(),
+            cluster: None,
         }));
     }
     out

@@ -224,3 +224,161 @@ fn an_attached_shell_opens_the_observer_here() {
     wait_for(&s, "EXIT=0");
     tmux(&["kill-session", "-t", &s]);
 }
+
+/// `grain observe --nats`: a watcher sees two `grain node`s, each one's processes (one
+/// spawned on b from a, linked across), and b marked down with why after a kill -9.
+#[test]
+fn observer_watches_a_cluster_and_sees_a_killed_node_go_down() {
+    use crate::cluster_support::{Member, Nats, cluster_name};
+    let grain = env!("CARGO_BIN_EXE_grain");
+    let nats = Nats::start();
+    let url = nats.url();
+    let cluster = cluster_name("watch");
+    let dir = temp_dir("observe-cluster");
+    let sock = dir.join("a.sock");
+    let sock = sock.to_str().unwrap();
+    let patient = "3000";
+    let a = Member::start(&[
+        "node",
+        "--nats",
+        &url,
+        "--cluster",
+        &cluster,
+        "--name",
+        "a",
+        "--down-after",
+        patient,
+        "--control",
+        sock,
+    ]);
+    a.wait_err("control socket");
+    let b = Member::node_down_after(&url, &cluster, "b", patient);
+    let (ia, ib) = (a.node_id(), b.node_id());
+
+    // A shell session on a spawns a counter on b, linked to it: a remote link.
+    let shell = new_session(
+        "cluster-shell",
+        100,
+        30,
+        &format!("{grain} shell --attach {sock}; sleep 30"),
+    );
+    wait_for(&shell, "a.sock>");
+    send_keys(&shell, &["load examples/wat/counter.wat", "Enter"]);
+    wait_for(&shell, "loaded counter");
+    send_keys(&shell, &["c = spawn counter.counter() on b link", "Enter"]);
+    wait_for(&shell, &format!("<{ib}.1>"));
+
+    // Attached to a, the observer shows a's cluster too: a node column, the cluster view.
+    let attached = new_session(
+        "observe-node",
+        120,
+        30,
+        &format!("{grain} observe --attach {sock}; sleep 30"),
+    );
+    let shown = wait_for(&attached, &format!("cluster {cluster} 2 up"));
+    assert!(shown.contains("NODE"), "{shown}");
+    send_keys(&attached, &["c"]);
+    let nodes = wait_for(&attached, "node ups and downs");
+    assert!(nodes.contains("up (this)"), "{nodes}");
+    send_keys(&attached, &["q"]);
+    tmux(&["kill-session", "-t", &attached]);
+
+    let command = format!(
+        "{grain} observe --nats {url} --cluster {cluster} --down-after {patient}; sleep 30"
+    );
+    let session = new_session("observe-cluster", 120, 30, &command);
+    wait_for(&session, &format!("cluster {cluster} 2 up"));
+    let shown = wait_for(&session, "counter.counter");
+    assert!(
+        shown.contains("as a watcher") && shown.contains("NODE"),
+        "{shown}"
+    );
+    let line = |screen: &str, what: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // The remote process is in the table with its node, and so is a's session process.
+    let counter = line(&shown, "counter.counter");
+    assert!(
+        counter.contains(&format!("<{ib}.1>")) && counter.contains(" b "),
+        "{shown}"
+    );
+    wait_for(&session, &format!("<{ia}."));
+
+    // The watcher is no node: a lists itself and b only.
+    send_keys(&shell, &["nodes", "Enter"]);
+    let listed = wait_for(&shell, "(this node)");
+    let rows = listed
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()) && l.contains(" up"))
+        .count();
+    assert_eq!(rows, 2, "a and b, no watcher: {listed}");
+
+    // The tree draws the session's link to the counter on b under the session.
+    send_keys(&session, &["t"]);
+    wait_for(&session, &format!("⇄ <{ib}.1>"));
+
+    // The cluster view: both nodes up; then b is killed and shows as down, with why.
+    send_keys(&session, &["c"]);
+    let nodes = wait_for(&session, "node ups and downs");
+    let row = |screen: &str, id: u64, name: &str| {
+        let start = format!("{id:<5} {name} ");
+        screen
+            .lines()
+            .find(|l| l.starts_with(&start))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(row(&nodes, ia, "a").contains(" up"), "{nodes}");
+    assert!(row(&nodes, ib, "b").contains(" up"), "{nodes}");
+    b.signal(libc::SIGKILL);
+    let down = wait_for(&session, "no heartbeat for");
+    let b_row = row(&down, ib, "b");
+    assert!(
+        b_row.contains("down") && b_row.contains("no heartbeat for"),
+        "{down}"
+    );
+    assert!(down.contains(&format!("nodedown b ({ib})")), "{down}");
+    assert!(down.contains("1 up, 1 down"), "{down}");
+    send_keys(&session, &["c"]);
+    let table = wait_for(&session, "PID");
+    assert!(
+        !table.contains("counter.counter"),
+        "b's rows are gone: {table}"
+    );
+    send_keys(&session, &["q"]);
+    tmux(&["kill-session", "-t", &session]);
+    tmux(&["kill-session", "-t", &shell]);
+    drop(a);
+}
+
+#[test]
+fn observer_of_an_unreachable_cluster_says_so_in_one_line() {
+    let out = support::run(&["observe", "--nats", "nats://127.0.0.1:1", "--cluster", "x"]);
+    assert_eq!(out.status, 2, "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .starts_with("grain: cannot reach NATS at nats://127.0.0.1:1"),
+        "{}",
+        out.stderr
+    );
+    let out = support::run(&[
+        "observe",
+        "--nats",
+        "nats://127.0.0.1:1",
+        "--cluster",
+        "x",
+        "--name",
+        "n",
+    ]);
+    assert_eq!(out.status, 2);
+    assert!(
+        out.stderr.contains("a watcher, not a node"),
+        "{}",
+        out.stderr
+    );
+}

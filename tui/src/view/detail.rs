@@ -32,6 +32,32 @@ pub fn draw(m: &Model, pid: Pid, frame: &mut Frame, area: Rect) {
         (None, Some(reason)) => lines.push(Line::from(format!("{pid} ended: {reason}"))),
         (None, None) => lines.push(Line::from(format!("{pid} is not in this table"))),
     }
+    if let Some(nodes) = &t.nodes {
+        let remote: Vec<String> = t
+            .rows
+            .get(&pid)
+            .map(|r| r.links.iter().filter(|l| l.node() != pid.node()))
+            .into_iter()
+            .flatten()
+            .map(|l| {
+                let down = if nodes.is_down(l.node()) {
+                    ", down"
+                } else {
+                    ""
+                };
+                format!("{l} (on {}{down})", nodes.node_of(*l))
+            })
+            .collect();
+        let remote = if remote.is_empty() {
+            "none".to_owned()
+        } else {
+            remote.join("  ")
+        };
+        lines.push(Line::from(format!(
+            "on node {}  remote links: {remote}",
+            nodes.node_of(pid)
+        )));
+    }
     if m.detail_text.is_empty() {
         lines.push(Line::from("asking the node..."));
     } else {

@@ -12,6 +12,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Enter", "detail of the selected process"),
     ("Esc", "back; clears the filter"),
     ("t / e / Tab", "tree / events / next view"),
+    ("c", "cluster: nodes, their ups and downs"),
     ("- + ← →", "fold / unfold a tree node"),
     ("/  n", "search, next match"),
     ("\\", "filter rows as you type"),

@@ -1,5 +1,6 @@
 //! `view`: draws the model. A pure function of the model and the frame's size.
 
+mod cluster;
 mod detail;
 mod events;
 pub mod fmt;
@@ -26,6 +27,7 @@ pub fn view(m: &Model, frame: &mut Frame) {
     match (m.detail, m.tab) {
         (Some(pid), _) => detail::draw(m, pid, frame, body),
         (None, Tab::Events) => events::draw(m, frame, body),
+        (None, Tab::Cluster) => cluster::draw(m, frame, body),
         (None, _) => processes::draw(m, frame, body),
     }
     frame.render_widget(Paragraph::new(footer_line(m)), footer);
@@ -62,13 +64,25 @@ fn header_lines(m: &Model) -> Vec<Line<'static>> {
         (None, false) => Span::styled(" LIVE ", Style::new().fg(Color::Black).bg(Color::Green)),
     };
     let bold = Style::new().add_modifier(Modifier::BOLD);
-    let first = Line::from(vec![
+    let mut first = vec![
         Span::styled("grain observe ", bold),
         Span::raw(m.title.clone()),
         Span::raw(" "),
         mode,
         Span::raw(format!(" up {}", fmt::secs(t.at_us))),
-    ]);
+    ];
+    if let Some(nodes) = &t.nodes {
+        let (up, down) = nodes.counts();
+        first.push(Span::styled(format!("  cluster {} ", nodes.cluster), bold));
+        first.push(Span::raw(format!("{up} up")));
+        if down > 0 {
+            first.push(Span::styled(
+                format!(", {down} down"),
+                Style::new().fg(Color::Red),
+            ));
+        }
+    }
+    let first = Line::from(first);
     let mut second = vec![
         Span::styled("procs ", bold),
         Span::raw(format!(
@@ -110,6 +124,10 @@ fn footer_line(m: &Model) -> Line<'static> {
             if !m.filter.is_empty() {
                 spans.push(Span::styled(format!("filter: {}", m.filter), key));
                 spans.push(Span::raw(" "));
+            }
+            if m.shown().nodes.is_some() {
+                spans.push(Span::styled(" c ", key));
+                spans.push(Span::raw(" cluster "));
             }
             for (k, what) in [
                 ("?", "help"),

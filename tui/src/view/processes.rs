@@ -1,5 +1,6 @@
 //! The process table and the tree view: only the rows on screen are built.
 
+use grain::Pid;
 use grain::observe::ProcessRow;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
@@ -10,22 +11,25 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use super::fmt;
 use crate::model::{Column, Model, Tab, state};
 
-const WIDTHS: [u16; 10] = [12, 12, 22, 8, 7, 7, 11, 5, 4, 22];
+const WIDTHS: [u16; 11] = [12, 12, 22, 8, 7, 7, 11, 5, 4, 22, 8];
 /// Which columns stay when the terminal is narrow, most important first.
-const PRIORITY: [usize; 10] = [0, 2, 3, 4, 6, 8, 7, 1, 5, 9];
+const PRIORITY: [usize; 11] = [0, 10, 2, 3, 4, 6, 8, 7, 1, 5, 9];
+/// The node column's index: shown in a cluster only, next to the pid.
+const NODE: usize = 10;
 
 /// The columns that fit in `width`, in their order on screen.
-fn fitting(width: u16) -> Vec<usize> {
+fn fitting(width: u16, cluster: bool) -> Vec<usize> {
     let mut used = 0u16;
     let mut keep = Vec::new();
-    for i in PRIORITY {
+    for i in PRIORITY.into_iter().filter(|&i| cluster || i != NODE) {
         let need = WIDTHS[i] + u16::from(!keep.is_empty());
         if used + need <= width || keep.is_empty() {
             used += need;
             keep.push(i);
         }
     }
-    keep.sort_unstable();
+    // On screen the node comes right after the pid.
+    keep.sort_unstable_by_key(|&i| if i == NODE { 1 } else { 2 * i });
     keep
 }
 
@@ -46,7 +50,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect) {
     }
     let height = area.height.saturating_sub(1) as usize;
     let offset = (m.selected + 1).saturating_sub(height.max(1));
-    let columns = fitting(area.width);
+    let columns = fitting(area.width, t.nodes.is_some());
     let header = Row::new(columns.iter().map(|&i| Column::ALL[i]).map(|c| {
         let mut title = c.title().to_owned();
         if c == m.sort && m.tab == Tab::Processes {
@@ -62,6 +66,15 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect) {
         .skip(offset)
         .take(height)
         .filter_map(|(i, (pid, depth))| {
+            if m.link_rows.contains(&i) {
+                let mut cells = link_cells(m, *pid, *depth);
+                let shown = columns.iter().map(|&c| std::mem::take(&mut cells[c]));
+                let mut style = Style::new().fg(Color::Magenta);
+                if i == m.selected {
+                    style = style.add_modifier(Modifier::REVERSED);
+                }
+                return Some(Row::new(shown.collect::<Vec<_>>()).style(style));
+            }
             let row = t.rows.get(pid)?;
             let mut style = Style::new();
             if t.flash.contains_key(pid) {
@@ -80,6 +93,26 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect) {
         Table::new(rows, widths).header(header).column_spacing(1),
         area,
     );
+}
+
+/// A remote link under its process in the tree: the linked pid, its node, and what the
+/// table knows of it (a watcher has every node's rows).
+fn link_cells(m: &Model, pid: Pid, depth: usize) -> Vec<Cell<'static>> {
+    let t = m.shown();
+    let nodes = t.nodes.as_ref();
+    let node = nodes.map_or_else(|| pid.node().to_string(), |n| n.node_of(pid));
+    let down = nodes.is_some_and(|n| n.is_down(pid.node()));
+    let what = match t.rows.get(&pid) {
+        Some(r) => format!("{}.{}", r.module, r.function),
+        None if down => format!("on node {node} (down)"),
+        None => format!("on node {node}"),
+    };
+    let mut cells = vec![Cell::from(""); Column::ALL.len()];
+    cells[0] = Cell::from(format!("{}⇄ {pid}", "  ".repeat(depth.min(8))));
+    cells[1] = Cell::from("link");
+    cells[2] = Cell::from(what);
+    cells[NODE] = Cell::from(node);
+    cells
 }
 
 fn cells(m: &Model, r: &ProcessRow, depth: usize, folded: bool) -> Vec<Cell<'static>> {
@@ -114,5 +147,10 @@ fn cells(m: &Model, r: &ProcessRow, depth: usize, folded: bool) -> Vec<Cell<'sta
             let name = call.name().trim_start_matches("lunatic::");
             format!("{name} {}", fmt::secs(t.at_us.saturating_sub(since)))
         })),
+        Cell::from(
+            t.nodes
+                .as_ref()
+                .map_or_else(String::new, |n| n.node_of(r.pid)),
+        ),
     ]
 }

@@ -123,6 +123,7 @@ pub fn snapshot() -> Snapshot {
             exited: 2,
             dropped_events: 0,
         },
+        cluster: None,
     }
 }
 
@@ -171,6 +172,7 @@ pub fn delta() -> Delta {
             exited: 3,
             dropped_events: 0,
         },
+        cluster: None,
     }
 }
 
@@ -207,6 +209,11 @@ pub fn keys(m: &mut grain_tui::Model, text: &str) {
 
 /// The named screens the tests and the book show: the model after some keys, and a size.
 pub fn scenario(name: &str) -> (grain_tui::Model, u16, u16) {
+    match name {
+        "cluster" => return (cluster_model("c"), 100, 12),
+        "cluster-tree" => return (cluster_model("t"), 100, 9),
+        _ => {}
+    }
     let mut m = model();
     grain_tui::update(&mut m, grain_tui::Msg::Host(12.0, 3 << 30, 24 << 30));
     let (keys_pressed, w, h) = match name {
@@ -240,4 +247,108 @@ pub fn text(buffer: &ratatui::buffer::Buffer) -> String {
         .map(|row| row.concat().trim_end().to_owned())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A node of the cluster fixture.
+fn node(id: u64, name: &str, up: bool, processes: u64, traffic: u64) -> grain::cluster::NodeStatus {
+    grain::cluster::NodeStatus {
+        id,
+        name: name.into(),
+        tags: if id == 1 {
+            [("role".to_owned(), "worker".to_owned())].into()
+        } else {
+            Default::default()
+        },
+        this: false,
+        up,
+        up_since_ms: 1_000_000,
+        processes,
+        sent: traffic,
+        received: traffic,
+        rtt_us: up.then_some(850 + id * 400),
+        down_reason: (!up).then(|| "no heartbeat for 1003 ms".into()),
+        down_since_ms: (!up).then_some(1_009_000),
+    }
+}
+
+/// A watcher's view of a cluster of three nodes at 10 s and 11 s: `a` (1) runs a
+/// supervisor whose worker on `b` (2) it spawned and links to; `c` (3) went down.
+pub fn cluster_updates() -> (Snapshot, Delta) {
+    let view = |clock_ms, traffic| grain::observe::ClusterView {
+        cluster: "demo".into(),
+        this: None,
+        clock_ms,
+        nodes: vec![
+            node(1, "a", true, 1, traffic),
+            node(2, "b", true, 1, traffic / 2),
+            node(3, "c", false, 0, 0),
+        ],
+    };
+    let sup = ProcessRow {
+        pid: Pid::new(1, 1),
+        links: vec![Pid::new(2, 1)],
+        ..row(1, None, "_start")
+    };
+    let worker = ProcessRow {
+        pid: Pid::new(2, 1),
+        parent: Some(Pid::new(1, 1)),
+        links: vec![Pid::new(1, 1)],
+        ..row(2, None, "worker")
+    };
+    let up = |at_us, node: u64, name: &str| Event {
+        at_us,
+        pid: Pid::new(node, 0),
+        kind: EventKind::NodeUp {
+            node,
+            name: name.into(),
+        },
+    };
+    let snapshot = Snapshot {
+        at_us: 10_000_000,
+        processes: vec![sup.clone(), worker.clone()],
+        events: vec![
+            up(100_000, 1, "a"),
+            up(200_000, 2, "b"),
+            up(300_000, 3, "c"),
+            Event {
+                at_us: 9_000_000,
+                pid: Pid::new(3, 0),
+                kind: EventKind::NodeDown {
+                    node: 3,
+                    name: "c".into(),
+                    reason: "no heartbeat for 1003 ms".into(),
+                },
+            },
+        ],
+        exits: Vec::new(),
+        totals: Totals {
+            alive: 2,
+            spawned: 2,
+            exited: 0,
+            dropped_events: 0,
+        },
+        cluster: Some(view(1_010_000, 1_000)),
+    };
+    let delta = Delta {
+        at_us: 11_000_000,
+        changed: vec![ProcessRow {
+            fuel_used: 900,
+            ..worker
+        }],
+        removed: Vec::new(),
+        events: Vec::new(),
+        totals: snapshot.totals.clone(),
+        cluster: Some(view(1_011_000, 1_500)),
+    };
+    (snapshot, delta)
+}
+
+/// A model that has seen the cluster's snapshot and delta, after `keys_pressed`.
+pub fn cluster_model(keys_pressed: &str) -> grain_tui::Model {
+    let (snapshot, delta) = cluster_updates();
+    let mut m = grain_tui::Model::new("as a watcher");
+    grain_tui::update(&mut m, grain_tui::Msg::Update(Update::Full(snapshot)));
+    grain_tui::update(&mut m, grain_tui::Msg::Update(Update::Delta(delta)));
+    keys(&mut m, keys_pressed);
+    m
 }

@@ -181,3 +181,89 @@ fn history_is_bounded() {
     // The oldest kept moment is already past the snapshot: <0.9> is gone.
     assert!(!h.at(0).rows.contains_key(&Pid(9)));
 }
+
+#[test]
+fn a_cluster_folds_in_with_rates_and_a_log_of_ups_and_downs() {
+    let m = fixture::cluster_model("");
+    let nodes = m.shown().nodes.as_ref().expect("a cluster");
+    assert_eq!(nodes.cluster, "demo");
+    assert_eq!(nodes.counts(), (2, 1));
+    // a sent and received 500 more each in 1 s; b 250 each; c nothing.
+    assert_eq!(nodes.rate.get(&1), Some(&1_000));
+    assert_eq!(nodes.rate.get(&2), Some(&500));
+    assert_eq!(nodes.rate.get(&3), Some(&0));
+    assert_eq!(nodes.log.len(), 4, "three ups and a down");
+    assert_eq!(nodes.clock_ms(11_500_000), 1_011_500);
+    assert!(nodes.is_down(3) && !nodes.is_down(1));
+    // Outside a cluster there is none.
+    assert!(fixture::model().shown().nodes.is_none());
+}
+
+#[test]
+fn c_and_tab_reach_the_cluster_view_only_in_a_cluster() {
+    let mut m = fixture::cluster_model("c");
+    assert_eq!(m.tab, Tab::Cluster);
+    keys(&mut m, "c");
+    assert_eq!(m.tab, Tab::Processes);
+    for want in [Tab::Tree, Tab::Events, Tab::Cluster, Tab::Processes] {
+        key(&mut m, KeyCode::Tab);
+        assert_eq!(m.tab, want);
+    }
+    // The cluster view shows no process: neither k nor Enter acts on a hidden one.
+    keys(&mut m, "ck");
+    assert_eq!(m.confirm_kill, None);
+    assert_eq!(key(&mut m, KeyCode::Enter), None);
+    assert_eq!(m.detail, None);
+    let mut m = fixture::model();
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab);
+    key(&mut m, KeyCode::Tab);
+    assert_eq!(m.tab, Tab::Processes, "no cluster view to tab to");
+}
+
+#[test]
+fn in_a_cluster_rows_sort_by_node_and_filter_by_node_name() {
+    let mut m = fixture::cluster_model("<");
+    assert_eq!(m.sort, Column::Node, "< from the pid wraps to the node");
+    keys(&mut m, "I");
+    let node_ids: Vec<u64> = m.order.iter().map(|(p, _)| p.node()).collect();
+    assert_eq!(node_ids, [2, 1]);
+    let mut m = fixture::cluster_model("\\b");
+    let shown: Vec<u64> = m.order.iter().map(|(p, _)| p.node()).collect();
+    assert_eq!(shown, [2], "the filter matches the node's name");
+    key(&mut m, KeyCode::Esc);
+}
+
+#[test]
+fn the_tree_puts_remote_links_under_their_process() {
+    let m = fixture::cluster_model("t");
+    let order: Vec<String> = m.order.iter().map(|(p, d)| format!("{d}{p}")).collect();
+    // a's supervisor, its link to b's worker, the worker it spawned (under it), and the
+    // worker's link back.
+    assert_eq!(order, ["0<1.1>", "1<2.1>", "1<2.1>", "2<1.1>"]);
+    let mut links: Vec<usize> = m.link_rows.iter().copied().collect();
+    links.sort_unstable();
+    assert_eq!(links, [1, 3]);
+}
+
+#[test]
+fn updates_of_older_nodes_decode_and_a_node_outside_a_cluster_sends_no_cluster() {
+    let json = serde_json::to_value(Update::Full(fixture::snapshot())).unwrap();
+    assert!(
+        json["Full"].get("cluster").is_none(),
+        "outside a cluster the line is as before: {json}"
+    );
+    // An older node's delta has no `cluster` field.
+    let old = r#"{"Delta":{"at_us":5,"changed":[],"removed":[],"events":[],"totals":{"alive":0,"spawned":0,"exited":0,"dropped_events":0}}}"#;
+    let Update::Delta(d) = serde_json::from_str(old).expect("decodes") else {
+        panic!("a delta");
+    };
+    assert!(d.cluster.is_none());
+    // And a cluster survives the trip.
+    let (snapshot, _) = fixture::cluster_updates();
+    let line = serde_json::to_string(&Update::Full(snapshot.clone())).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Update>(&line).unwrap(),
+        Update::Full(snapshot)
+    );
+}

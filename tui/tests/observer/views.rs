@@ -110,3 +110,33 @@ fn restarted_rows_flash_and_the_selection_is_reversed() {
     let buffer = draw(&later, w, h);
     assert_ne!(buffer[(0, 6)].style().bg, Some(Color::Yellow));
 }
+
+/// The cluster view: every node (state, since, processes, messages/s, RTT, tags, why
+/// down) and the log of ups and downs.
+#[test]
+fn cluster_nodes_and_their_ups_and_downs() {
+    let m = fixture::cluster_model("c");
+    insta::assert_snapshot!(fixture::text(&draw(&m, 120, 14)));
+}
+
+/// In a cluster the process table has every node's processes and a node column.
+#[test]
+fn cluster_processes_with_a_node_column() {
+    let m = fixture::cluster_model("");
+    insta::assert_snapshot!(fixture::text(&draw(&m, 100, 8)));
+}
+
+/// The tree draws a process's links to other nodes' processes under it; a process
+/// spawned by another node's process is under it.
+#[test]
+fn cluster_tree_draws_remote_links() {
+    let m = fixture::cluster_model("t");
+    insta::assert_snapshot!(fixture::text(&draw(&m, 100, 10)));
+}
+
+/// The detail says where a process lives and its remote links.
+#[test]
+fn cluster_detail_names_the_node_and_remote_links() {
+    let m = fixture::cluster_model("\n");
+    insta::assert_snapshot!(fixture::text(&draw(&m, 100, 14)));
+}
