@@ -97,10 +97,10 @@ echo "== Erlang" >&2
 escript benches/side-by-side/distributed.escript $quick >"$work/erl"
 
 otp=$(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), halt().')
-nats=$(nats-server --version | grep -o 'v[0-9.]*')
+nats=$(nats-server --version | grep -oE 'v[0-9]+(\.[0-9]+)+')
 echo
 echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Erlang/OTP $otp, nats-server $nats, $(date -u +%Y-%m-%d)"
-echo "Loopback. ratio = grain / Erlang. floor = two async-nats connections through the same server."
+echo "Loopback. ratio = grain / Erlang (for msg/s, above 1 is better). floor = two async-nats connections through the same server."
 awk -F'\t' '
   FILENAME ~ /grain$/ { g[$1] = $2; unit[$1] = $3; order[n++] = $1 }
   FILENAME ~ /floor$/ { f[$1] = $2 }
