@@ -27,7 +27,11 @@ async fn main() -> Result<(), floor::FloorError> {
         .find(|a| !a.starts_with("--"))
         .cloned()
         .unwrap_or_else(|| "nats://127.0.0.1:4222".into());
-    let scale = if args.iter().any(|a| a == "--quick") { 10 } else { 1 };
+    let scale = if args.iter().any(|a| a == "--quick") {
+        10
+    } else {
+        1
+    };
     let mut trips = floor::round_trips(&url, 20_000 / scale).await?;
     report("ping_pong_p50", percentile(&mut trips, 50.0), "us");
     report("ping_pong_p99", percentile(&mut trips, 99.0), "us");

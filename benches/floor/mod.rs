@@ -43,7 +43,10 @@ async fn connect(url: &str, name: &str) -> Result<async_nats::Client, FloorError
 
 /// `trips` request/reply round trips (after a tenth as many untimed), each in µs.
 pub async fn round_trips(url: &str, trips: u64) -> Result<Vec<f64>, FloorError> {
-    let (asker, answerer) = (connect(url, "floor-a").await?, connect(url, "floor-b").await?);
+    let (asker, answerer) = (
+        connect(url, "floor-a").await?,
+        connect(url, "floor-b").await?,
+    );
     let subject = format!("floor.{}.echo", std::process::id());
     let mut requests = answerer.subscribe(subject.clone()).await?;
     answerer.flush().await.ok();
@@ -76,7 +79,10 @@ const WINDOW: u64 = 50_000;
 /// Publishes `count` messages to a subscriber on another connection; seconds until it has
 /// them all.
 pub async fn one_way(url: &str, count: u64) -> Result<f64, FloorError> {
-    let (sender, receiver) = (connect(url, "floor-a").await?, connect(url, "floor-b").await?);
+    let (sender, receiver) = (
+        connect(url, "floor-a").await?,
+        connect(url, "floor-b").await?,
+    );
     let subject = format!("floor.{}.sink", std::process::id());
     let acks = format!("floor.{}.acks", std::process::id());
     let mut sink = receiver.subscribe(subject.clone()).await?;

@@ -10,7 +10,9 @@ use crate::nats::Nats;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_nats_floor_times_round_trips_and_one_way_messages() {
     let nats = Nats::start();
-    let trips = floor::round_trips(&nats.url(), 50).await.expect("round trips");
+    let trips = floor::round_trips(&nats.url(), 50)
+        .await
+        .expect("round trips");
     assert_eq!(trips.len(), 50);
     assert!(trips.iter().all(|&t| t > 0.0), "{trips:?}");
     let took = floor::one_way(&nats.url(), 2_000).await.expect("one way");

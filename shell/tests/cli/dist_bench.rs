@@ -35,7 +35,9 @@ fn figures(out: &str) -> BTreeMap<String, f64> {
 fn assert_every_figure(out: &str) {
     let got = figures(out);
     for name in FIGURES {
-        let value = got.get(name).unwrap_or_else(|| panic!("no {name} in:\n{out}"));
+        let value = got
+            .get(name)
+            .unwrap_or_else(|| panic!("no {name} in:\n{out}"));
         assert!(*value > 0.0, "{name} = {value} in:\n{out}");
     }
 }
@@ -59,7 +61,13 @@ fn the_distribution_benchmark_guest_gives_every_figure_on_two_nodes() {
         &wasm.to_string_lossy(),
         "--quick",
     ]);
-    assert_eq!(a.wait(), 0, "stdout:\n{}\nstderr:\n{}", a.stdout(), a.stderr());
+    assert_eq!(
+        a.wait(),
+        0,
+        "stdout:\n{}\nstderr:\n{}",
+        a.stdout(),
+        a.stderr()
+    );
     assert_every_figure(&a.stdout());
 }
 
