@@ -5,6 +5,7 @@ mod abi_table;
 mod app;
 mod cluster;
 mod floods;
+mod floor;
 mod host;
 mod hostile;
 mod limits;

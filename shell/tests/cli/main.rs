@@ -5,6 +5,7 @@ mod cluster;
 mod cluster_support;
 mod commands;
 mod control;
+mod dist_bench;
 mod guests;
 mod lunatic_suite;
 #[path = "../../../tests/all/nats.rs"]
