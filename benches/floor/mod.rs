@@ -93,7 +93,7 @@ pub async fn one_way(url: &str, count: u64) -> Result<f64, FloorError> {
         let mut got = 0u64;
         while got < count && sink.next().await.is_some() {
             got += 1;
-            if got % ACK_EVERY == 0 || got == count {
+            if got.is_multiple_of(ACK_EVERY) || got == count {
                 let _ = receiver.publish(acks.clone(), got.to_string().into()).await;
                 let _ = receiver.flush().await;
             }
