@@ -155,18 +155,9 @@ async fn first_slice(process: &grain::Process) {
     }
 }
 
-/// Prints the node's trees on stderr once the supervisors' children have started (or 2 s
-/// went by), so `grain run app.toml` says what it started.
-async fn say_started(rt: &Runtime) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
-    while rt
-        .processes()
-        .iter()
-        .any(|p| p.stats().status() == grain::observe::Status::Starting)
-        && std::time::Instant::now() < deadline
-    {
-        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-    }
+/// Prints the node's trees on stderr, so `grain run app.toml` says what it started (the
+/// supervisor starts its children before it returns).
+fn say_started(rt: &Runtime) {
     let lines = grain_shell::commands::tree_lines(rt);
     eprintln!("grain: started\n  {}", lines.join("\n  "));
 }
@@ -178,7 +169,7 @@ async fn run_app(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
     let sup = rt.start_supervisor(app.spec, app.name.as_deref())?;
     rt.mark_essential(sup.pid());
     // Say what started: the tree, once its children are up.
-    say_started(rt).await;
+    say_started(rt);
     let _control = args.control.start(rt).await?;
     let reason = tokio::select! {
         reason = sup.wait() => reason,

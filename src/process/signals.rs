@@ -17,6 +17,9 @@ use crate::wakers::Wakers;
 #[derive(Default)]
 struct Queue {
     signals: VecDeque<Signal>,
+    /// Set by a send, cleared when the task finds the queue empty again: a signal taken
+    /// out is still unhandled until the task comes back for more.
+    unhandled: bool,
     /// The task, when it waits.
     waiter: Wakers,
 }
@@ -43,21 +46,26 @@ impl SignalSender {
         let waiter = {
             let mut queue = lock(&self.0);
             queue.signals.push_back(signal);
+            queue.unhandled = true;
             queue.waiter.take()
         };
         waiter.wake();
     }
 
-    /// Are signals queued that the task has not handled yet?
+    /// Are signals sent that the task has not handled yet (queued, or taken out and being
+    /// handled)?
     pub(crate) fn is_pending(&self) -> bool {
-        !lock(&self.0).signals.is_empty()
+        lock(&self.0).unhandled
     }
 }
 
 impl SignalReceiver {
     /// The next signal, if one is queued.
     pub(crate) fn try_recv(&mut self) -> Option<Signal> {
-        lock(&self.0).signals.pop_front()
+        let mut queue = lock(&self.0);
+        let signal = queue.signals.pop_front();
+        queue.unhandled = signal.is_some();
+        signal
     }
 
     /// Waits for the next signal. Cancel-safe: a signal is only taken when this returns it.
@@ -67,6 +75,7 @@ impl SignalReceiver {
             match queue.signals.pop_front() {
                 Some(signal) => Poll::Ready(signal),
                 None => {
+                    queue.unhandled = false;
                     queue.waiter.register(cx.waker());
                     Poll::Pending
                 }

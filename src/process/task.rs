@@ -182,6 +182,9 @@ impl RuntimeInner {
         if cell.finished.swap(true, Ordering::AcqRel) {
             return;
         }
+        // Counted first: from here until `finished_total` catches up the exit is in
+        // progress (`Runtime::exits_in_progress`), with no gap before the status says so.
+        self.exited_total.fetch_add(1, Ordering::AcqRel);
         cell.stats.set_status(Status::Exited);
         cell.start_gate.open();
         // Remembered before it leaves the table, so a pid is always either alive or
@@ -190,7 +193,6 @@ impl RuntimeInner {
         // this function returns).
         self.remember_exit(cell, &reason);
         self.processes.remove(&cell.pid);
-        self.exited_total.fetch_add(1, Ordering::Relaxed);
         if cell.registered.load(Ordering::Relaxed) {
             for name in self.registry.remove_pid(cell.pid) {
                 self.emit(cell.pid, EventKind::Unregistered { name });

@@ -15,6 +15,8 @@ async fn the_nats_floor_times_round_trips_and_one_way_messages() {
         .expect("round trips");
     assert_eq!(trips.len(), 50);
     assert!(trips.iter().all(|&t| t > 0.0), "{trips:?}");
-    let took = nats_floor::one_way(&nats.url(), 2_000).await.expect("one way");
+    let took = nats_floor::one_way(&nats.url(), 2_000)
+        .await
+        .expect("one way");
     assert!(took > 0.0);
 }

@@ -14,7 +14,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "children",
     usage: "children <supervisor> [ID]",
-    summary: "a supervisor's children: ids, pids, restart types and restart counts; the result is their pids (with ID: that child's pid)",
+    summary: "a supervisor's children: ids, pids, restart types, restarts; the result: their pids (with ID: that one's)",
     examples: &[
         "s = supervise one_for_one counter.counter()",
         "children s",

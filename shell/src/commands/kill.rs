@@ -12,7 +12,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "kill",
     usage: "kill <pid|list> [REASON] [--force]",
-    summary: "kill a process or a list of them (links fail; monitors are told); REASON: its exit reason; --force: one whose end ends the node",
+    summary: "kill a process or a list (links fail, monitors hear); REASON: the exit reason; --force: it ends the node",
     examples: &["kill #counter \"maintenance\""],
 };
 

@@ -17,7 +17,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "mailbox",
     usage: "mailbox <pid> [--decode=TYPE] [--limit=N] [--summary]",
-    summary: "peek at a process's queued messages, the first N (20) or --summary by sender and tag (TYPE: u32, string, \"(u32, string)\", \"[u8]\", json...)",
+    summary: "peek at queued messages: the first 20 (--limit), or --summary by sender and tag; --decode=TYPE renders them",
     examples: &[
         "mailbox c",
         "mailbox c --decode=\"(u32, string)\"",

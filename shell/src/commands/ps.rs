@@ -11,7 +11,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "ps",
     usage: "ps [--sort=fuel|mem|mailbox|pid] [--filter=TEXT] [--limit=N] [--node=NODE|all]",
-    summary: "list live processes (the first 100 unless --limit; --node: another node's, or every node's): status, fuel used, memory, mailbox, host call",
+    summary: "live processes (100 unless --limit; --node: another node's or all): status, fuel, memory, mailbox, host call",
     examples: &["ps", "ps --sort=mailbox --limit=5", "ps --filter=counter"],
 };
 

@@ -10,7 +10,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "repeat",
     usage: "repeat N COMMAND [ARGS...]",
-    summary: "run a command N times; the list of its results is the result (a crowd: `crowd = repeat 1000 spawn counter.counter()`)",
+    summary: "run a command N times; the result is the list of its results (`crowd = repeat 1000 spawn counter.counter()`)",
     examples: &["pids = repeat 3 spawn counter.counter()", "kill pids"],
 };
 
