@@ -46,6 +46,13 @@ async fn get_or_spawn_under_concurrent_callers_spawns_once() {
     );
     let main = node.spawn(&body, "main");
     assert_eq!(wait(&main).await, ExitReason::Normal);
+    // The service prints when it gets to run, which may be after `main` has ended: wait
+    // until it has printed and parked (a second one would have had as long).
+    let svc = node.rt.registry().get("svc").expect("svc registered");
+    eventually("the service parks", || {
+        node.rt.process(svc).is_some_and(|p| !p.is_busy())
+    })
+    .await;
     let lines = node.lines();
     assert_eq!(
         lines.iter().filter(|l| *l == "spawned").count(),
@@ -53,7 +60,6 @@ async fn get_or_spawn_under_concurrent_callers_spawns_once() {
         "{lines:?}"
     );
     assert!(lines.contains(&"1".to_owned()), "{lines:?}");
-    let svc = node.rt.registry().get("svc").expect("svc registered");
     assert!(node.rt.process(svc).is_some());
 }
 
