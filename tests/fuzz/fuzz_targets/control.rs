@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
             Ok(request) => {
                 let again = serde_json::to_vec(&request).expect("requests serialize");
                 assert_eq!(decode_request(&again).as_ref(), Ok(&request));
-                if let Request::Eval { line } = &request {
+                if let Request::Eval { line, .. } = &request {
                     let _ = changes_node(line);
                 }
             }
