@@ -80,15 +80,7 @@ impl Node for ClusterWatch {
     }
 
     fn info(&mut self, pid: Pid) -> String {
-        let node = self
-            .watcher
-            .nodes()
-            .into_iter()
-            .find(|n| n.id == pid.node())
-            .map_or_else(
-                || format!("node {}", pid.node()),
-                |n| format!("node {}", n.name),
-            );
+        let node = crate::commands::remote::node_label(&self.watcher.nodes(), pid);
         match self.handle.block_on(self.watcher.info(pid)) {
             Ok(answer) => {
                 crate::commands::remote::describe(pid, &node, answer).unwrap_or_else(|e| e)

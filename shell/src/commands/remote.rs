@@ -65,15 +65,16 @@ pub async fn info(sh: &Shell, pid: Pid, span: &grain_grammar::Span) -> Result<St
         .remote_info(pid)
         .await
         .map_err(|e| ShellError::at(span.clone(), e))?;
-    let node = cluster
-        .nodes()
-        .into_iter()
-        .find(|n| n.id == pid.node())
-        .map_or_else(
-            || format!("node {}", pid.node()),
-            |n| format!("node {}", n.name),
-        );
+    let node = node_label(&cluster.nodes(), pid);
     describe(pid, &node, answer).map_err(|e| ShellError::at(span.clone(), e))
+}
+
+/// "node NAME" for the node of `pid` among `nodes` ("node ID" when it is not known).
+pub fn node_label(nodes: &[grain::cluster::NodeStatus], pid: Pid) -> String {
+    nodes.iter().find(|n| n.id == pid.node()).map_or_else(
+        || format!("node {}", pid.node()),
+        |n| format!("node {}", n.name),
+    )
 }
 
 /// What a node said of one of its processes (`on` names the node), as `info` shows it;
