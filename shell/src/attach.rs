@@ -7,19 +7,9 @@ use crate::control::{Client, Endpoint};
 use crate::observer::{RemoteNode, watch};
 use crate::script::{MORE, joined, push};
 
-/// Runs the lines of `text` on the node; returns the transcript and how many lines failed.
-/// A lost connection ends the transcript with the error, counted as a failure.
-pub fn script(client: &mut Client, text: &str) -> (String, usize) {
-    let mut out = String::new();
-    let failures = script_streaming(client, text.lines().map(str::to_owned), |part| {
-        out.push_str(part);
-        true
-    });
-    (out, failures)
-}
-
-/// Like [`script`], handing each line's part of the transcript to `emit` as soon as the
-/// node answered; stops when `emit` says the reader is gone.
+/// Runs `lines` on the node, handing each line's part of the transcript to `emit` as soon
+/// as the node answered; stops when `emit` says the reader is gone. Returns how many lines
+/// failed; a lost connection ends the transcript with the error, counted as a failure.
 pub fn script_streaming(
     client: &mut Client,
     lines: impl IntoIterator<Item = String>,

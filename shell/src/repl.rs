@@ -287,12 +287,14 @@ pub fn run(sh: &mut Shell, tokio: &tokio::runtime::Runtime) -> rustyline::Result
         let inputs: Vec<_> = joined(line.lines().map(str::to_owned))
             .filter(|(_, input)| !input.trim().is_empty())
             .collect();
+        for (_, input) in &inputs {
+            let _ = editor.add_history_entry(input.as_str());
+        }
+        if let Some(path) = &history {
+            let _ = editor.save_history(path);
+        }
         let several = inputs.len() > 1;
         for (echo, input) in inputs {
-            let _ = editor.add_history_entry(input.as_str());
-            if let Some(path) = &history {
-                let _ = editor.save_history(path);
-            }
             if several {
                 print!("{echo}");
             }
