@@ -4,9 +4,6 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-/// Fuel is counted in units of this many wasm instructions (lunatic's `max_fuel` unit).
-pub const FUEL_UNIT: u64 = 100_000;
-
 /// How a process may run: its limits, its permissions and its sandbox.
 ///
 /// A fresh config (`ProcessConfig::default()`, or `create_config` from a guest) denies every
@@ -17,7 +14,8 @@ pub const FUEL_UNIT: u64 = 100_000;
 pub struct ProcessConfig {
     /// Maximum linear memory in bytes; `None` is the wasm32 limit of 4 GiB.
     pub max_memory: Option<u64>,
-    /// Maximum fuel in units of [`FUEL_UNIT`] instructions; `None` is unlimited.
+    /// Maximum fuel (1 fuel = 1 wasm instruction); `None` is unlimited. The guest ABI
+    /// counts in lunatic's units and converts ([`crate::quantity::LUNATIC_FUEL_UNIT`]).
     pub max_fuel: Option<u64>,
     /// May the process compile new modules (`lunatic::process::compile_module`)?
     pub can_compile_modules: bool,
@@ -40,9 +38,9 @@ impl ProcessConfig {
         }
     }
 
-    /// The fuel budget in instructions, if limited.
+    /// The fuel budget (wasm instructions), if limited.
     pub fn fuel_limit(&self) -> Option<u64> {
-        self.max_fuel.map(|units| units.saturating_mul(FUEL_UNIT))
+        self.max_fuel
     }
 }
 

@@ -33,13 +33,14 @@ pub mod module;
 pub mod observe;
 mod pid;
 pub mod process;
+pub mod quantity;
 pub mod registry;
 mod resources;
 pub mod runtime;
 pub mod supervisor;
 mod wakers;
 
-pub use config::{FUEL_UNIT, PreopenDir, ProcessConfig, WasiConfig};
+pub use config::{PreopenDir, ProcessConfig, WasiConfig};
 pub use error::Error;
 pub use exit::{ExitReason, Frame, Trap, TrapKind};
 pub use host::{Connection, HostError, TcpConnection, TlsConnection};

@@ -196,6 +196,30 @@ fn path(cur: &mut Cursor<'_>) -> Arg {
     Arg::Path(path.to_owned())
 }
 
+/// An amount with a unit after a flag's `=` (`--max-fuel=10M`, `--max-memory=2.5MiB`): digits,
+/// `_` or `.`, then letters, then the end of the argument. It is a word; the command reads it.
+fn amount(cur: &mut Cursor<'_>) -> Option<Arg> {
+    let rest = cur.rest();
+    let len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let token = &rest[..len];
+    let digits = token
+        .find(|c: char| !(c.is_ascii_digit() || c == '_' || c == '.'))
+        .unwrap_or(len);
+    let unit = &token[digits..];
+    let is_amount = digits > 0
+        && token.starts_with(|c: char| c.is_ascii_digit())
+        && !unit.is_empty()
+        // Type suffixes of the value syntax (`5i64`, `1.5f32`) have digits: they stay values,
+        // as do radix prefixes (`0xff`).
+        && unit.chars().all(|c| c.is_ascii_alphabetic())
+        && !["0x", "0o", "0b"].iter().any(|p| token.starts_with(p));
+    if !is_amount {
+        return None;
+    }
+    cur.pos += len;
+    Some(Arg::Word(token.to_owned()))
+}
+
 fn flag(cur: &mut Cursor<'_>) -> Result<Arg> {
     cur.pos += 2;
     let name = cur
@@ -207,7 +231,9 @@ fn flag(cur: &mut Cursor<'_>) -> Result<Arg> {
     }
     let start = cur.pos;
     let (c, c2) = (cur.peek(), cur.peek2());
-    let node = if c.is_some_and(|c| starts_value(c, c2)) {
+    let node = if let Some(amount) = amount(cur) {
+        amount
+    } else if c.is_some_and(|c| starts_value(c, c2)) {
         Arg::Value(value(cur)?.node)
     } else if let Some((word, _)) = cur.ident() {
         word_or_more(cur, start, word)?

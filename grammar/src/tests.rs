@@ -123,6 +123,16 @@ fn arguments_of_every_kind() {
             value: None
         }
     );
+    match arg("--max-fuel=2.5M") {
+        Arg::Flag { value: Some(v), .. } => assert_eq!(v.node, Arg::Word("2.5M".into())),
+        other => panic!("{other:?}"),
+    }
+    match arg("--max-fuel=10i64") {
+        Arg::Flag { value: Some(v), .. } => {
+            assert!(matches!(v.node, Arg::Value(Value::Int { value: 10, .. })))
+        }
+        other => panic!("{other:?}"),
+    }
     match arg("--sort=fuel") {
         Arg::Flag {
             name,

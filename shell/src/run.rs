@@ -37,12 +37,13 @@ pub struct RunArgs {
 /// The limits flags of `grain run` and `grain node`.
 #[derive(clap::Args)]
 pub struct Limits {
-    /// Memory limit of every process, in bytes (on a node: of every process other nodes
-    /// spawn there).
-    #[arg(long, value_name = "BYTES")]
+    /// Memory limit of every process, in bytes: `1048576`, `64MiB`, `1G` (on a node: of
+    /// every process other nodes spawn there).
+    #[arg(long, value_name = "BYTES", value_parser = grain::quantity::parse_bytes)]
     pub max_memory: Option<u64>,
-    /// Fuel limit of every process, in units of 100,000 instructions.
-    #[arg(long, value_name = "UNITS")]
+    /// Fuel limit of every process, in fuel (1 fuel = 1 wasm instruction): `250000`, `10M`,
+    /// `2.5G` (on a node: of every process other nodes spawn there).
+    #[arg(long, value_name = "FUEL", value_parser = grain::quantity::parse_fuel)]
     pub max_fuel: Option<u64>,
     /// The most processes alive at once.
     #[arg(long, value_name = "N", default_value_t = RuntimeConfig::default().max_processes)]

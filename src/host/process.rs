@@ -124,7 +124,7 @@ fn add_modules_and_configs(linker: &mut Linker<ProcessState>) -> Result<()> {
         "config_set_max_fuel",
         |mut caller: Caller<'_>, id: u64, max: u64| -> Result<()> {
             config(&mut caller, "lunatic::process::config_set_max_fuel", id)?.max_fuel =
-                (max != 0).then_some(max);
+                crate::quantity::fuel_from_lunatic_units(max);
             Ok(())
         },
     )?;
@@ -132,11 +132,8 @@ fn add_modules_and_configs(linker: &mut Linker<ProcessState>) -> Result<()> {
         NS,
         "config_get_max_fuel",
         |mut caller: Caller<'_>, id: u64| -> Result<u64> {
-            Ok(
-                config(&mut caller, "lunatic::process::config_get_max_fuel", id)?
-                    .max_fuel
-                    .unwrap_or(0),
-            )
+            let c = config(&mut caller, "lunatic::process::config_get_max_fuel", id)?;
+            Ok(crate::quantity::fuel_to_lunatic_units(c.max_fuel))
         },
     )?;
     Ok(())

@@ -17,8 +17,8 @@
 //! restart = "permanent"          # transient, temporary
 //! name = "counter"
 //! args = ["5i64"]                # i32 by default; suffixes i32, i64
-//! max_memory = 1048576
-//! max_fuel = 100
+//! max_memory = "1MiB"            # or a number of bytes
+//! max_fuel = "10M"               # 1 fuel = 1 wasm instruction; or a plain number
 //!
 //! [[supervisor.children]]
 //! id = "pool"
@@ -81,6 +81,28 @@ struct SupervisorFile {
     children: Vec<ChildFile>,
 }
 
+/// A limit as a plain number or with a suffix (`"10M"`, `"64MiB"`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Amount {
+    Number(u64),
+    Text(String),
+}
+
+impl Amount {
+    fn read(
+        &self,
+        parse: fn(&str) -> Result<u64, crate::quantity::QuantityError>,
+        id: &str,
+        field: &str,
+    ) -> Result<u64, String> {
+        match self {
+            Amount::Number(n) => Ok(*n),
+            Amount::Text(t) => parse(t).map_err(|e| format!("child {id:?}: {field}: {e}")),
+        }
+    }
+}
+
 #[derive(Deserialize, Clone, Copy)]
 #[serde(rename_all = "snake_case")]
 enum StrategyName {
@@ -113,9 +135,9 @@ struct ChildFile {
     #[serde(default)]
     name: Option<String>,
     #[serde(default)]
-    max_memory: Option<u64>,
+    max_memory: Option<Amount>,
     #[serde(default)]
-    max_fuel: Option<u64>,
+    max_fuel: Option<Amount>,
     #[serde(default)]
     supervisor: Option<SupervisorFile>,
 }
@@ -205,8 +227,16 @@ fn child(file: &ChildFile, modules: &BTreeMap<String, Module>) -> Result<ChildSp
                 function: file.function.clone().unwrap_or_else(|| "_start".into()),
                 params,
                 config: ProcessConfig {
-                    max_memory: file.max_memory,
-                    max_fuel: file.max_fuel,
+                    max_memory: file
+                        .max_memory
+                        .as_ref()
+                        .map(|a| a.read(crate::quantity::parse_bytes, &file.id, "max_memory"))
+                        .transpose()?,
+                    max_fuel: file
+                        .max_fuel
+                        .as_ref()
+                        .map(|a| a.read(crate::quantity::parse_fuel, &file.id, "max_fuel"))
+                        .transpose()?,
                     ..ProcessConfig::default()
                 },
             }

@@ -47,12 +47,13 @@ module = "worker"
 function = "work"
 args = ["7i64"]
 name = "counter"
-max_fuel = 100
+max_fuel = "10M"
+max_memory = "2MiB"
 
 [[supervisor.children]]
 id = "pool"
 supervisor = { strategy = "one_for_all", children = [
-  { id = "w1", module = "worker", function = "work", args = ["1i64"], restart = "transient" },
+  { id = "w1", module = "worker", function = "work", args = ["1i64"], restart = "transient", max_fuel = 250000 },
 ] }
 "#,
     );
@@ -70,12 +71,17 @@ supervisor = { strategy = "one_for_all", children = [
         .registry()
         .get("counter")
         .expect("the child is registered");
-    assert_eq!(
-        node.rt.process(counter).unwrap().config().max_fuel,
-        Some(100)
-    );
+    // Limits are in fuel (1 fuel = 1 wasm instruction) and bytes, with or without a suffix.
+    let config = node.rt.process(counter).unwrap().config().clone();
+    assert_eq!(config.max_fuel, Some(10_000_000));
+    assert_eq!(config.max_memory, Some(2 << 20));
     let pool = sup.info().children[1].pid.unwrap();
     let nested = node.rt.supervisor(pool).expect("a nested supervisor");
+    let w1 = nested.info().children[0].pid.expect("w1 runs");
+    assert_eq!(
+        node.rt.process(w1).unwrap().config().max_fuel,
+        Some(250_000)
+    );
     assert_eq!(nested.info().strategy, Strategy::OneForAll);
     node.rt.kill(counter);
     eventually("counter is back", || {
@@ -115,6 +121,17 @@ async fn a_bad_application_file_is_a_clear_error() {
         .unwrap()
         .to_string();
     assert!(err.contains("cannot read"), "{err}");
+    write(&dir, "w.wat", "(module)");
+    let amount = write(
+        &dir,
+        "c.toml",
+        "[modules]\nw = \"w.wat\"\n[supervisor]\nstrategy = \"one_for_one\"\n[[supervisor.children]]\nid = \"x\"\nmodule = \"w\"\nmax_fuel = \"lots\"\n",
+    );
+    let err = App::load(&node.rt, &amount).err().unwrap().to_string();
+    assert!(
+        err.contains("child \"x\": max_fuel: `lots` is not an amount of fuel"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -104,14 +104,14 @@ async fn fuel_exhaustion_and_the_process_limit_are_events_too() {
     let mut observer = node.rt.observe();
     let module = node.load(r#"(func (export "spin") (loop $l (br $l)))"#);
     let config = ProcessConfig {
-        max_fuel: Some(10),
+        max_fuel: Some(1_000_000),
         ..ProcessConfig::default()
     };
     let spinner = node.rt.spawn(&module, "spin", &[], config).unwrap();
     assert_eq!(trap_kind(&wait(&spinner).await), Some(TrapKind::OutOfFuel));
     assert_eq!(
         limit_event(&mut observer, spinner.pid()).await,
-        (Limit::Fuel, 10 * grain::FUEL_UNIT)
+        (Limit::Fuel, 1_000_000)
     );
     let _a = node
         .rt

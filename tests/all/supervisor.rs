@@ -32,7 +32,7 @@ fn worker(module: &Module, id: &str) -> ChildSpec {
             function: "work".into(),
             params: vec![],
             config: ProcessConfig {
-                max_fuel: Some(20),
+                max_fuel: Some(2_000_000),
                 max_memory: Some(1 << 20),
                 ..ProcessConfig::default()
             },

@@ -109,6 +109,22 @@ pub fn int(arg: &Spanned<Arg>, what: &str) -> Result<u64, ShellError> {
     }
 }
 
+/// An amount such as `10M` fuel or `64MiB` (a plain integer, or a word or string that
+/// `parse` reads); a bad one is an error under the argument.
+pub fn amount(
+    arg: &Spanned<Arg>,
+    parse: fn(&str) -> Result<u64, grain::quantity::QuantityError>,
+    what: &str,
+) -> Result<u64, ShellError> {
+    match &arg.node {
+        Arg::Value(Value::Int { value, .. }) if *value >= 0 => Ok(*value as u64),
+        Arg::Word(text) | Arg::Value(Value::Str(text)) => {
+            parse(text).map_err(|e| ShellError::at(arg.span.clone(), e.to_string()))
+        }
+        _ => Err(ShellError::at(arg.span.clone(), format!("expected {what}"))),
+    }
+}
+
 /// A name given as a bare word or a string.
 pub fn word(arg: &Spanned<Arg>, what: &str) -> Result<String, ShellError> {
     match &arg.node {

@@ -8,7 +8,7 @@ use crate::shell::{Shell, ShellError};
 
 pub const HELP: Help = Help {
     name: "run",
-    usage: "run <path> [ARGS...] [link] [monitor] [as NAME] [--max-memory=BYTES] [--max-fuel=UNITS]",
+    usage: "run <path> [ARGS...] [link] [monitor] [as NAME] [--max-memory=BYTES] [--max-fuel=FUEL]",
     summary: "load a program and start its _start as a process, with ARGS as its command line",
     examples: &[
         "run examples/wat/hello.wat",

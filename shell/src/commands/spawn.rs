@@ -1,21 +1,21 @@
-//! `spawn module.export(args) [link] [monitor] [as NAME] [--max-memory=N] [--max-fuel=N]`.
+//! `spawn module.export(args) [link] [monitor] [as NAME] [--max-memory=BYTES] [--max-fuel=FUEL]`.
 
 use grain::{Param, Pid, ProcessConfig};
 use grain_grammar::{Arg, Span, Spanned, Value};
 use serde_json::json;
 
-use super::args::{int, word};
+use super::args::{amount, word};
 use super::resolve::{pid_value, resolve};
 use super::{Args, Help, Reply};
 use crate::shell::{Shell, ShellError};
 
 pub const HELP: Help = Help {
     name: "spawn",
-    usage: "spawn <module>.<export>(args...) [on NODE] [link] [monitor] [as NAME] [--max-memory=BYTES] [--max-fuel=UNITS]",
+    usage: "spawn <module>.<export>(args...) [on NODE] [link] [monitor] [as NAME] [--max-memory=BYTES] [--max-fuel=FUEL]",
     summary: "start a process running an exported function; its pid is the result",
     examples: &[
         "spawn counter.counter()",
-        "w = spawn counter.counter() link monitor as worker --max-fuel=1000",
+        "w = spawn counter.counter() link monitor as worker --max-fuel=100M",
         "spawn echo.echo(<0.1>)",
     ],
 };
@@ -33,11 +33,23 @@ pub fn options(args: &mut Args<'_>) -> Result<Options, ShellError> {
     let mut config = ProcessConfig::root();
     config.max_memory = args
         .flag_value("max-memory")
-        .map(|a| int(a, "a number of bytes"))
+        .map(|a| {
+            amount(
+                a,
+                grain::quantity::parse_bytes,
+                "a number of bytes, e.g. 64MiB",
+            )
+        })
         .transpose()?;
     config.max_fuel = args
         .flag_value("max-fuel")
-        .map(|a| int(a, "a number of fuel units"))
+        .map(|a| {
+            amount(
+                a,
+                grain::quantity::parse_fuel,
+                "an amount of fuel, e.g. 10M",
+            )
+        })
         .transpose()?;
     Ok(Options {
         link: args.keyword("link"),

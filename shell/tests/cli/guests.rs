@@ -192,11 +192,8 @@ fn a_lunatic_rs_supervisors_restarts_are_restart_events() {
 #[test]
 fn a_hostile_rust_guest_is_contained_by_its_limits() {
     for (extra, says) in [
-        (
-            &["--max-memory", "16777216", "--", "bomb"][..],
-            "memory limit",
-        ),
-        (&["--max-fuel", "1000", "--", "spin"][..], "out of fuel"),
+        (&["--max-memory", "16MiB", "--", "bomb"][..], "memory limit"),
+        (&["--max-fuel", "100M", "--", "spin"][..], "out of fuel"),
         (&["--", "recurse"][..], "stack overflow"),
     ] {
         let out = run_guest("hostile", extra);

@@ -37,7 +37,7 @@ pub fn run(module: &Module, function: &str) {
     let (tokio, rt) = node();
     tokio.block_on(async {
         let config = ProcessConfig {
-            max_fuel: Some(100),
+            max_fuel: Some(10_000_000),
             max_memory: Some(16 << 20),
             ..ProcessConfig::root()
         };
