@@ -33,6 +33,11 @@ pub fn lines(m: &Model, width: u16) -> Vec<Line<'static>> {
             ));
         }
     }
+    // Narrow, the program's name goes first: what is watched and how fresh stay.
+    let wide: usize = first.iter().map(|s| s.content.chars().count()).sum();
+    if wide > width as usize {
+        first.remove(0);
+    }
     // (priority, label, value): the lowest priority is dropped first when narrow.
     let mut figures: Vec<(u8, &str, String)> = vec![(
         0,
