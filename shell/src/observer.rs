@@ -103,10 +103,15 @@ impl Node for RemoteNode {
     }
 
     fn info(&mut self, pid: Pid) -> String {
-        match self.requests.eval(&format!("info {pid}")) {
-            Ok((text, _, _)) => text,
+        // Not `eval("info ...")`: that would open a shell session (a process) on the node.
+        match self.requests.info(pid) {
+            Ok((text, _)) => text,
             Err(e) => e.to_string(),
         }
+    }
+
+    fn look_only(&self) -> bool {
+        !self.requests.changes
     }
 }
 

@@ -80,6 +80,14 @@ fn table(rt: &RuntimeInner, node: u64, limit: usize) -> RemoteTable {
     }
 }
 
+impl crate::Runtime {
+    /// What this node knows of `pid`, as another node or a watcher is told (no shell
+    /// session is needed to ask: the observer's detail uses it over the control socket).
+    pub fn process_info(&self, pid: Pid) -> ProcessInfo {
+        info(&self.inner, pid)
+    }
+}
+
 fn info(rt: &RuntimeInner, pid: Pid) -> ProcessInfo {
     let Some(cell) = rt.cell(pid) else {
         return rt

@@ -6,9 +6,9 @@ use std::sync::{Arc, Weak};
 
 use tokio::sync::mpsc;
 
-use super::{ClusterView, Delta, Event, EventKind, ProcessRow, Snapshot, Totals, Update};
+use super::rows::{fingerprint, mark_sent, memory_of, row, totals_with};
+use super::{ClusterView, Delta, Event, EventKind, ProcessRow, Snapshot, Update};
 use crate::Pid;
-use crate::process::ProcessCell;
 use crate::runtime::RuntimeInner;
 
 /// The aggregator's budget: publishing may take at most 1/BUDGET of the time, so with a
@@ -77,7 +77,7 @@ impl Aggregator {
         // The history the snapshot carries ends where the next delta's events begin (what
         // came since the publish above goes to everyone in the next delta).
         let (events, exits) = rt.events.watch(&mut self.pending);
-        let rows = rows(&rt);
+        let (rows, memory) = rows(&rt);
         self.sent = rows.iter().map(|r| r.pid).collect();
         self.dropped = rt.events.dropped();
         let cluster = cluster_view(&rt);
@@ -89,7 +89,7 @@ impl Aggregator {
             processes: rows,
             events,
             exits,
-            totals: totals(&rt),
+            totals: totals_with(&rt, memory),
             cluster,
         };
         if sub.send(Update::Full(snapshot)).is_ok() {
@@ -123,16 +123,18 @@ impl Aggregator {
             }))
             .collect();
         let mut changed = Vec::new();
+        let mut memory = 0;
         for entry in rt.processes.iter() {
             let cell = entry.value();
-            let print = fingerprint(cell);
-            let same = cell.stats.sent.load(Relaxed) == print
+            memory += memory_of(cell);
+            let same = cell.stats.sent.load(Relaxed) == fingerprint(cell)
                 && !touched.contains(&cell.pid)
                 && self.sent.contains(&cell.pid);
             if !same {
-                cell.stats.sent.store(print, Relaxed);
+                let row = row(&rt, cell);
+                mark_sent(&rt, cell, &row);
                 self.sent.insert(cell.pid);
-                changed.push(row(&rt, cell));
+                changed.push(row);
             }
         }
         changed.sort_by_key(|r| r.pid);
@@ -167,7 +169,7 @@ impl Aggregator {
             changed,
             removed,
             events: std::mem::take(&mut self.pending),
-            totals: totals(&rt),
+            totals: totals_with(&rt, memory),
             cluster,
         };
         self.subscribers
@@ -216,79 +218,20 @@ fn cluster_view(rt: &RuntimeInner) -> Option<ClusterView> {
     })
 }
 
-pub(crate) fn totals(rt: &RuntimeInner) -> Totals {
-    Totals {
-        alive: rt.processes.len() as u64,
-        spawned: rt.spawned_total.load(Relaxed),
-        exited: rt.exited_total.load(Relaxed),
-        dropped_events: rt.events.dropped(),
-    }
-}
-
-/// Every row, each process's fingerprint noted as sent.
-fn rows(rt: &RuntimeInner) -> Vec<ProcessRow> {
+/// Every row, each noted as sent, and the memory of them all.
+fn rows(rt: &RuntimeInner) -> (Vec<ProcessRow>, u64) {
+    let mut memory = 0;
     let mut rows: Vec<ProcessRow> = rt
         .processes
         .iter()
         .map(|e| {
             let cell = e.value();
-            cell.stats.sent.store(fingerprint(cell), Relaxed);
-            row(rt, cell)
+            memory += memory_of(cell);
+            let row = row(rt, cell);
+            mark_sent(rt, cell, &row);
+            row
         })
         .collect();
     rows.sort_by_key(|r| r.pid);
-    rows
-}
-
-/// A digest of what a row shows from the stats slot: kept in the slot when the row is sent,
-/// so an unchanged process costs a few loads from its own cache lines at each tick.
-fn fingerprint(cell: &ProcessCell) -> u64 {
-    let s = &cell.stats;
-    let (call, since) = s.host_call().map_or((0, 0), |(c, t)| (c as u64 + 1, t));
-    [
-        s.status() as u64,
-        s.fuel_used(),
-        s.memory_bytes(),
-        cell.mailbox.len() as u64,
-        s.messages_in(),
-        s.messages_out(),
-        call,
-        since,
-        u64::from(s.restarts()),
-    ]
-    .iter()
-    .fold(0x243f_6a88_85a3_08d3, |h: u64, v| {
-        (h.rotate_left(23) ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-    })
-}
-
-/// The row of one process, read from its stats slot and relations.
-pub(crate) fn row(rt: &RuntimeInner, cell: &ProcessCell) -> ProcessRow {
-    let stats = &cell.stats;
-    let mut links: Vec<Pid> = cell.relations().links.keys().copied().collect();
-    links.sort();
-    let names = if cell.registered.load(Relaxed) {
-        rt.registry.names_of(cell.pid)
-    } else {
-        Vec::new()
-    };
-    ProcessRow {
-        pid: cell.pid,
-        parent: cell.parent,
-        names,
-        module: cell.module_name().to_owned(),
-        function: cell.function.clone(),
-        status: stats.status(),
-        fuel_used: stats.fuel_used(),
-        fuel_limit: cell.config.fuel_limit(),
-        memory_bytes: stats.memory_bytes(),
-        memory_limit: cell.config.max_memory,
-        mailbox_len: cell.mailbox.len(),
-        messages_in: stats.messages_in(),
-        messages_out: stats.messages_out(),
-        host_call: stats.host_call(),
-        restarts: stats.restarts(),
-        links,
-        spawned_us: cell.spawned_us,
-    }
+    (rows, memory)
 }

@@ -4,11 +4,13 @@
 
 mod aggregator;
 mod event;
+mod rows;
 mod snapshot;
 mod stats;
 
-pub(crate) use aggregator::{row, start_aggregator, totals};
+pub(crate) use aggregator::start_aggregator;
 pub(crate) use event::EventSink;
 pub use event::{Event, EventKind, Limit};
+pub(crate) use rows::{row, totals};
 pub use snapshot::{ClusterView, Delta, Observer, ProcessRow, Snapshot, Totals, Update};
 pub use stats::{HostCall, StatsSlot, Status};

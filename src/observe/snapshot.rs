@@ -26,8 +26,12 @@ pub struct ProcessRow {
     pub fuel_used: u64,
     /// Its fuel limit (instructions), if any.
     pub fuel_limit: Option<u64>,
-    /// Linear memory in bytes.
+    /// The memory it holds in bytes: its linear memory and its queued messages (what the
+    /// shell's `ps` shows).
     pub memory_bytes: u64,
+    /// The part of `memory_bytes` its queued messages take.
+    #[serde(default)]
+    pub mailbox_bytes: u64,
     /// Its memory limit in bytes, if any.
     pub memory_limit: Option<u64>,
     /// Queued messages.
@@ -44,6 +48,9 @@ pub struct ProcessRow {
     pub links: Vec<Pid>,
     /// When it was spawned (µs since the runtime started).
     pub spawned_us: u64,
+    /// Its id in its supervisor's child specs, when a supervisor started it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_id: Option<String>,
 }
 
 /// Counters for the header of a view.
@@ -57,6 +64,13 @@ pub struct Totals {
     pub exited: u64,
     /// Events dropped because the channel was full.
     pub dropped_events: u64,
+    /// The memory every live process holds (linear memory and queued messages), over the
+    /// whole node, not only the rows an observer was sent.
+    #[serde(default)]
+    pub memory_bytes: u64,
+    /// The node's resident set (bytes; 0 where the platform does not say).
+    #[serde(default)]
+    pub rss_bytes: u64,
 }
 
 /// Everything an observer needs to draw from scratch.

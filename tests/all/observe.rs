@@ -127,3 +127,61 @@ async fn nobody_watching_drops_nothing_and_a_late_subscriber_gets_the_recent_his
     assert_eq!(spawned, 3);
     assert_eq!(snapshot.exits.len(), 3);
 }
+
+/// A row's memory is its linear memory and its queued messages (as `ps` counts it); a
+/// supervised child's row carries its child id; the totals count every process's memory
+/// and the node's resident set.
+#[tokio::test]
+async fn rows_count_queued_messages_and_name_their_child_id_totals_count_the_node() {
+    use grain::supervisor::{ChildSpec, Intensity, Strategy, SupervisorSpec};
+    let node = Node::new();
+    let module =
+        node.load(r#"(func (export "park") (drop (call $recv_tag (i64.const 1) (i64.const -1))))"#);
+    let parked = node
+        .rt
+        .spawn(&module, "park", &[], ProcessConfig::default())
+        .unwrap();
+    crate::support::eventually("parked", || parked.stats().status() == Status::Waiting).await;
+    for _ in 0..4 {
+        parked.send(7, vec![0; 10_000]);
+    }
+    let spec = SupervisorSpec {
+        strategy: Strategy::OneForOne,
+        intensity: Intensity {
+            max_restarts: 3,
+            period: Duration::from_secs(5),
+        },
+        children: vec![ChildSpec::worker("keeper", &module, "park")],
+    };
+    let sup = node.rt.start_supervisor(spec, None).unwrap();
+    let child = sup.info().children[0].pid.expect("started");
+    let mut observer = node.rt.observe();
+    let Update::Full(snapshot) = next(&mut observer).await else {
+        panic!("the first update is a snapshot")
+    };
+    let row = |pid| {
+        snapshot
+            .processes
+            .iter()
+            .find(|r| r.pid == pid)
+            .expect("row")
+    };
+    let p = row(parked.pid());
+    assert_eq!(p.memory_bytes, parked.memory_total());
+    assert!(p.mailbox_bytes >= 40_000, "{}", p.mailbox_bytes);
+    assert_eq!(
+        p.memory_bytes,
+        parked.stats().memory_bytes() + p.mailbox_bytes
+    );
+    assert_eq!(p.child_id, None);
+    assert_eq!(row(child).child_id.as_deref(), Some("keeper"));
+    let sum: u64 = snapshot.processes.iter().map(|r| r.memory_bytes).sum();
+    assert_eq!(snapshot.totals.memory_bytes, sum);
+    if cfg!(target_os = "linux") {
+        assert!(
+            snapshot.totals.rss_bytes > sum,
+            "the node holds more than its processes"
+        );
+    }
+    parked.kill();
+}

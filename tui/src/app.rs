@@ -25,6 +25,14 @@ pub trait Node {
     fn kill(&mut self, pid: Pid) -> String;
     /// What the node says about a process (the shell's `info`).
     fn info(&mut self, pid: Pid) -> String;
+    /// May this connection only look (no kill)?
+    fn look_only(&self) -> bool {
+        false
+    }
+    /// Is it a recording played back?
+    fn replaying(&self) -> bool {
+        false
+    }
 }
 
 /// Raw mode and the alternate screen, undone on drop (also when unwinding from a panic).
@@ -65,10 +73,14 @@ pub fn run(
     let mut screen = Screen::enter()?;
     let mut sys = sysinfo::System::new();
     let mut host_at: Option<Instant> = None;
+    let mut heard = Instant::now();
+    model.look_only = node.look_only();
+    model.replay = node.replaying();
     loop {
         match node.poll() {
             Some(updates) => {
                 for u in updates {
+                    heard = Instant::now();
                     if let Some(r) = recorder.as_deref_mut() {
                         r.write(&u)?;
                     }
@@ -92,6 +104,7 @@ pub fn run(
             update(model, msg);
             host_at = Some(Instant::now());
         }
+        update(model, Msg::Since(heard.elapsed().as_millis() as u64));
         screen.terminal.draw(|f| view(model, f))?;
         if event::poll(Duration::from_millis(100))?
             && let Event::Key(key) = event::read()?

@@ -8,6 +8,9 @@
 //! or a recording being replayed.
 
 mod app;
+mod column;
+mod events;
+mod input;
 mod model;
 mod nodes;
 mod record;
@@ -17,6 +20,7 @@ mod update;
 mod view;
 
 pub use app::{Node, run};
+pub use events::shown as shown_events;
 pub use model::{Column, Input, Model, Tab};
 pub use nodes::Nodes;
 pub use record::{Recorder, Replay};

@@ -1,10 +1,12 @@
 //! The observer's model: the live table, the history to scrub through, and the view state.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use grain::Pid;
 use grain::observe::{ProcessRow, Status};
 
+pub use crate::column::Column;
+pub use crate::events::EventsView;
 use crate::table::{History, Table};
 
 /// The views.
@@ -18,84 +20,6 @@ pub enum Tab {
     Events,
     /// The cluster's nodes and their ups and downs.
     Cluster,
-}
-
-/// The columns the process table sorts by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
-    /// Process id.
-    Pid,
-    /// Registered name.
-    Name,
-    /// Module and function.
-    Module,
-    /// State.
-    State,
-    /// Fuel per second.
-    FuelRate,
-    /// Fuel used in all.
-    Fuel,
-    /// Linear memory.
-    Memory,
-    /// Queued messages.
-    Mailbox,
-    /// Restarts.
-    Restarts,
-    /// The blocking host call it is in, and for how long (sorted longest first).
-    HostCall,
-    /// The node the process lives on (shown in a cluster, next to the pid).
-    Node,
-}
-
-impl Column {
-    /// Every column, left to right.
-    pub const ALL: [Column; 11] = [
-        Column::Pid,
-        Column::Name,
-        Column::Module,
-        Column::State,
-        Column::FuelRate,
-        Column::Fuel,
-        Column::Memory,
-        Column::Mailbox,
-        Column::Restarts,
-        Column::HostCall,
-        Column::Node,
-    ];
-
-    /// Its heading.
-    pub fn title(self) -> &'static str {
-        match self {
-            Column::Pid => "PID",
-            Column::Name => "NAME",
-            Column::Module => "MODULE.FUNCTION",
-            Column::State => "STATE",
-            Column::FuelRate => "FUEL/S",
-            Column::Fuel => "FUEL",
-            Column::Memory => "MEMORY/MAX",
-            Column::Mailbox => "MBOX",
-            Column::Restarts => "RST",
-            Column::HostCall => "HOST CALL",
-            Column::Node => "NODE",
-        }
-    }
-
-    /// The next column (`>`) or the previous one (`<`); [`Column::Node`] only in a
-    /// cluster.
-    pub fn step(self, forward: bool, cluster: bool) -> Column {
-        let i = Column::ALL.iter().position(|c| *c == self).unwrap_or(0);
-        let n = Column::ALL.len();
-        let next = Column::ALL[if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        }];
-        if next == Column::Node && !cluster {
-            next.step(forward, cluster)
-        } else {
-            next
-        }
-    }
 }
 
 /// A line being typed at the bottom.
@@ -128,7 +52,8 @@ pub struct Model {
     pub detail_text: String,
     /// The sort column.
     pub sort: Column,
-    /// Sort descending.
+    /// Sort the other way than the column's own (biggest first for a resource,
+    /// ascending for pids and names).
     pub invert: bool,
     /// The filter (`\`).
     pub filter: String,
@@ -155,7 +80,24 @@ pub struct Model {
     pub link_rows: HashSet<usize>,
     /// The node is gone (the stream ended).
     pub ended: bool,
+    /// The connection may only look (a read-only attach, a cluster watcher): no kill.
+    pub look_only: bool,
+    /// The node is a recording being played back.
+    pub replay: bool,
+    /// How long since the node's last update (ms): over [`BEHIND_MS`] the header says
+    /// the data is behind.
+    pub quiet_ms: u64,
+    /// The tree's branch lines (`├─ `, `└─ `, `│  `), one per row of `order` (tree view).
+    pub branches: Vec<String>,
+    /// The event log's scroll, search and filter.
+    pub events: EventsView,
+    /// What the node said about the detail's process, with the moment (µs) it was asked:
+    /// a paused detail shows what was said at or before the paused moment.
+    pub infos: VecDeque<(u64, String)>,
 }
+
+/// How long without an update before the header says the data is behind (ms).
+pub const BEHIND_MS: u64 = 2_000;
 
 impl Model {
     /// An empty model titled `title`.
@@ -183,6 +125,12 @@ impl Model {
             order: Vec::new(),
             link_rows: HashSet::new(),
             ended: false,
+            look_only: false,
+            replay: false,
+            quiet_ms: 0,
+            branches: Vec::new(),
+            events: EventsView::default(),
+            infos: VecDeque::new(),
         }
     }
 
@@ -211,8 +159,11 @@ impl Model {
             })
             .collect();
         self.link_rows.clear();
+        self.branches.clear();
         self.order = match self.tab {
-            Tab::Tree => crate::tree::order(&rows, &self.folded, &mut self.link_rows),
+            Tab::Tree => {
+                crate::tree::order(&rows, &self.folded, &mut self.link_rows, &mut self.branches)
+            }
             _ => {
                 let mut rows = rows;
                 let rate = |r: &ProcessRow| table.fuel_rate.get(&r.pid).copied().unwrap_or(0);
@@ -231,8 +182,14 @@ impl Model {
                         Column::HostCall => since(a).cmp(&since(b)),
                         Column::Node => a.pid.node().cmp(&b.pid.node()),
                     };
-                    let o = o.then(a.pid.cmp(&b.pid));
-                    if self.invert { o.reverse() } else { o }
+                    // A resource sorts biggest first (the host call's order already is).
+                    let o = if self.sort.biggest_first() && self.sort != Column::HostCall {
+                        o.reverse()
+                    } else {
+                        o
+                    };
+                    let o = if self.invert { o.reverse() } else { o };
+                    o.then(a.pid.cmp(&b.pid))
                 });
                 rows.iter().map(|r| (r.pid, 0)).collect()
             }

@@ -134,4 +134,8 @@ impl crate::Node for Replay {
     fn info(&mut self, _: Pid) -> String {
         "(a replay: only what the recording holds)".into()
     }
+
+    fn replaying(&self) -> bool {
+        true
+    }
 }

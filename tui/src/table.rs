@@ -33,6 +33,8 @@ pub struct Table {
     pub rows: BTreeMap<Pid, ProcessRow>,
     /// Recent events, oldest first.
     pub events: VecDeque<Event>,
+    /// The sequence number of the first of `events` (every event the table saw has one).
+    pub events_first: u64,
     /// Counters.
     pub totals: Totals,
     /// Fuel per second of the processes that ran since the previous update.
@@ -54,6 +56,7 @@ impl Table {
             Update::Full(s) => {
                 self.at_us = s.at_us;
                 self.rows = s.processes.iter().map(|r| (r.pid, r.clone())).collect();
+                self.events_first += self.events.len() as u64;
                 self.events.clear();
                 self.exits.clear();
                 self.fuel_rate.clear();
@@ -130,6 +133,9 @@ impl Table {
             }
             _ => {}
         }
+        if self.events.len() == EVENTS {
+            self.events_first += 1;
+        }
         push(&mut self.events, e.clone(), EVENTS);
     }
 
@@ -138,9 +144,13 @@ impl Table {
         self.fuel_rate.values().sum()
     }
 
-    /// Linear memory over all processes.
+    /// The memory of the node's processes: the node's own sum (over every process, also
+    /// those not sent), or the rows' sum from a node that does not say.
     pub fn memory(&self) -> u64 {
-        self.rows.values().map(|r| r.memory_bytes).sum()
+        match self.totals.memory_bytes {
+            0 => self.rows.values().map(|r| r.memory_bytes).sum(),
+            n => n,
+        }
     }
 
     /// How a process that left the table ended, if it ended recently.

@@ -21,6 +21,8 @@ pub enum Msg {
     Host(f32, u64, u64),
     /// The node's stream ended.
     Ended,
+    /// This long (ms) has passed since the node's last update.
+    Since(u64),
 }
 
 /// What the model asks of the node or the program.
@@ -39,6 +41,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Option<Action> {
     match msg {
         Msg::Key(key) => key_pressed(m, key),
         Msg::Update(u) => {
+            m.quiet_ms = 0;
             m.live.apply(&u);
             m.history.push(u);
             if m.scrub.is_none() {
@@ -48,6 +51,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Option<Action> {
         }
         Msg::Info(pid, text) => {
             if m.detail == Some(pid) {
+                if m.infos.len() == m.history.len().max(1) {
+                    m.infos.pop_front();
+                }
+                m.infos.push_back((m.live.at_us, text.clone()));
                 m.detail_text = text;
             }
             None
@@ -58,6 +65,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Option<Action> {
         }
         Msg::Host(cpu, used, total) => {
             m.host = Some((cpu, used, total));
+            None
+        }
+        Msg::Since(ms) => {
+            m.quiet_ms = ms;
             None
         }
         Msg::Ended => {
@@ -73,7 +84,7 @@ fn key_pressed(m: &mut Model, key: KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     if let Some(input) = m.input.take() {
-        return typing(m, input, key.code);
+        return crate::input::typing(m, input, key.code);
     }
     if let Some(pid) = m.confirm_kill.take() {
         if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
@@ -85,6 +96,9 @@ fn key_pressed(m: &mut Model, key: KeyEvent) -> Option<Action> {
     }
     if m.help {
         m.help = !matches!(key.code, KeyCode::Esc | KeyCode::Char('?' | 'q'));
+        return None;
+    }
+    if m.tab == Tab::Events && m.detail.is_none() && crate::events::key(m, key.code) {
         return None;
     }
     match key.code {
@@ -104,6 +118,9 @@ fn key_pressed(m: &mut Model, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('k') | KeyCode::Enter if m.tab == Tab::Cluster => {
             m.notice = "the cluster view lists nodes: c goes back to the processes".into();
         }
+        KeyCode::Char('k') if m.look_only => {
+            m.notice = "look-only connection: cannot kill".into();
+        }
         KeyCode::Char('k') => match m.selected_pid() {
             Some(pid) if m.scrub.is_none() && !m.ended => {
                 m.confirm_kill = Some(pid);
@@ -116,13 +133,15 @@ fn key_pressed(m: &mut Model, key: KeyEvent) -> Option<Action> {
             let pid = m.detail.or(m.selected_pid())?;
             m.detail = Some(pid);
             m.detail_text = String::new();
+            m.infos.clear();
             return Some(Action::Info(pid));
         }
         KeyCode::Char('/') => m.input = Some(Input::Search(String::new())),
         KeyCode::Char('\\') => m.input = Some(Input::Filter(m.filter.clone())),
         KeyCode::Char('n') => search_next(m),
-        KeyCode::Char('<') => resort(m, m.sort.step(false, in_cluster(m)), m.invert),
-        KeyCode::Char('>') => resort(m, m.sort.step(true, in_cluster(m)), m.invert),
+        // A new column sorts its own way: biggest first for a resource.
+        KeyCode::Char('<') => resort(m, m.sort.step(false, in_cluster(m)), false),
+        KeyCode::Char('>') => resort(m, m.sort.step(true, in_cluster(m)), false),
         KeyCode::Char('I') => resort(m, m.sort, !m.invert),
         KeyCode::Char('t') => switch(
             m,
@@ -182,46 +201,6 @@ fn key_pressed(m: &mut Model, key: KeyEvent) -> Option<Action> {
     None
 }
 
-fn typing(m: &mut Model, input: Input, code: KeyCode) -> Option<Action> {
-    let (mut text, filter) = match input {
-        Input::Search(t) => (t, false),
-        Input::Filter(t) => (t, true),
-    };
-    match code {
-        KeyCode::Esc => {
-            if filter {
-                m.filter.clear();
-                m.reorder();
-            }
-            return None;
-        }
-        KeyCode::Enter => {
-            if filter {
-                m.filter = text;
-                m.reorder();
-            } else {
-                m.search = text;
-                search_next(m);
-            }
-            return None;
-        }
-        KeyCode::Backspace => {
-            text.pop();
-        }
-        KeyCode::Char(c) => text.push(c),
-        _ => {}
-    }
-    if filter {
-        // The filter applies as it is typed.
-        m.filter = text.clone();
-        m.reorder();
-        m.input = Some(Input::Filter(text));
-    } else {
-        m.input = Some(Input::Search(text));
-    }
-    None
-}
-
 /// Does the node shown belong to a cluster?
 fn in_cluster(m: &Model) -> bool {
     m.shown().nodes.is_some()
@@ -255,7 +234,7 @@ fn fold(m: &mut Model, fold: bool) {
     }
 }
 
-fn search_next(m: &mut Model) {
+pub(crate) fn search_next(m: &mut Model) {
     if m.search.is_empty() {
         return;
     }

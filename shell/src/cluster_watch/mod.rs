@@ -79,6 +79,10 @@ impl Node for ClusterWatch {
         )
     }
 
+    fn look_only(&self) -> bool {
+        true
+    }
+
     fn info(&mut self, pid: Pid) -> String {
         let node = crate::commands::remote::node_label(&self.watcher.nodes(), pid);
         match self.handle.block_on(self.watcher.info(pid)) {

@@ -107,6 +107,8 @@ impl Poller {
             t.spawned += n.spawned;
             t.exited += n.exited;
             t.dropped_events += n.dropped_events;
+            t.memory_bytes += n.memory_bytes;
+            t.rss_bytes += n.rss_bytes;
             t
         });
         if !self.started {

@@ -108,6 +108,18 @@ impl Client {
         }
     }
 
+    /// What the node says about a process (as `info` does), asked without opening a
+    /// shell session on the node: (text, ok).
+    ///
+    /// # Errors
+    /// When the connection fails.
+    pub fn info(&mut self, pid: Pid) -> Result<(String, bool), ControlError> {
+        match self.ask(&Request::Info { pid })? {
+            Response::Reply { text, ok, .. } => Ok((text, ok)),
+            other => Err(ControlError::Protocol(format!("{other:?}"))),
+        }
+    }
+
     /// Turns this connection into the node's update stream, read by a thread; the channel
     /// closes when the node goes away.
     ///

@@ -32,6 +32,11 @@ pub enum Request {
         /// Which.
         pid: Pid,
     },
+    /// Describe a process as `info` does, without opening a shell session on the node.
+    Info {
+        /// Which.
+        pid: Pid,
+    },
 }
 
 /// What the node answers.

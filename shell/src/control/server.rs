@@ -200,6 +200,13 @@ where
                 true => reply(format!("killed {pid}"), true),
                 false => reply(format!("no process {pid}"), false),
             },
+            Ok(Request::Info { pid }) => {
+                let on = format!("node {}", policy.node);
+                match crate::commands::remote::describe(pid, &on, rt.process_info(pid)) {
+                    Ok(text) => reply(text, true),
+                    Err(text) => reply(text, false),
+                }
+            }
             Ok(Request::Eval { line, .. }) if line.split_whitespace().next() == Some("observe") => {
                 reply(
                     "error: `observe` would open on the node's terminal; attached, run `grain observe --attach` (an attached shell's `observe` does)",

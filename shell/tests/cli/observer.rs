@@ -46,9 +46,9 @@ fn watch_a_live_node_kill_a_process_and_replay_it() {
         std::thread::sleep(Duration::from_millis(100));
     }
 
-    // The tree shows the worker under its supervisor.
+    // The tree shows the worker under its supervisor, with branch lines.
     send_keys(&session, &["t"]);
-    wait_for(&session, "  <0.2>");
+    wait_for(&session, "─ <0.2>");
     send_keys(&session, &["t"]);
 
     // Filter to the idle process, kill it (confirming), see it leave the table.
@@ -381,4 +381,57 @@ fn observer_of_an_unreachable_cluster_says_so_in_one_line() {
         "{}",
         out.stderr
     );
+}
+
+/// Attached over TCP without `--control-allow-changes`, the observer may only look: the
+/// header says so and `k` says it cannot kill (no confirmation); the detail asks the node
+/// without opening a shell session there; the event log scrolls back and follows again.
+#[test]
+fn a_look_only_observer_cannot_kill_and_its_detail_opens_no_session() {
+    let node = Node::start("examples/wat/flaky.wat", "tcp://127.0.0.1:0", &[]);
+    node.wait_for("flaky.idle");
+    let command = format!(
+        "{} observe --attach {} --token {}; sleep 30",
+        env!("CARGO_BIN_EXE_grain"),
+        node.addr,
+        node.token.clone().expect("a TCP node has a token")
+    );
+    let session = new_session("observe-look-only", 120, 30, &command);
+    let first = wait_for(&session, "flaky.idle");
+    assert!(first.contains("look-only"), "{first}");
+    assert!(!first.contains(" k  kill"), "no kill key shown:\n{first}");
+
+    // No shell session on the node (the one `wait_for` opened has gone with its client).
+    let no_session = "no process matches the filter \"host.shell\"";
+    send_keys(&session, &["\\", "host.shell", "Enter"]);
+    wait_for(&session, no_session);
+    send_keys(&session, &["Escape"]);
+
+    send_keys(&session, &["\\", "idle", "Enter"]);
+    wait_for(&session, "filter: idle");
+    send_keys(&session, &["k"]);
+    let said = wait_for(&session, "look-only connection: cannot kill");
+    assert!(!said.contains("Kill <0."), "{said}");
+
+    // The detail: what the node says, asked without a session.
+    send_keys(&session, &["Enter"]);
+    wait_for(&session, "traps links");
+    std::thread::sleep(Duration::from_millis(1_500));
+    send_keys(&session, &["Escape"]);
+    wait_for(&session, "MODULE.FUNCTION");
+    send_keys(&session, &["Escape"]);
+    wait_for(&session, "flaky._start");
+    send_keys(&session, &["\\", "host.shell", "Enter"]);
+    wait_for(&session, no_session);
+    send_keys(&session, &["Escape"]);
+
+    // The events follow the newest until scrolled back; End follows again.
+    send_keys(&session, &["e"]);
+    wait_for(&session, "following the newest");
+    send_keys(&session, &["PPage"]);
+    wait_for(&session, "scrolled back");
+    send_keys(&session, &["End"]);
+    wait_for(&session, "following the newest");
+    send_keys(&session, &["q"]);
+    tmux(&["kill-session", "-t", &session]);
 }

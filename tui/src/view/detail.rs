@@ -20,12 +20,19 @@ pub fn draw(m: &Model, pid: Pid, frame: &mut Frame, area: Rect) {
     ])
     .areas(area);
     let mut lines: Vec<Line> = Vec::new();
+    // Paused, every figure is of the paused moment: the table's and what the node said then.
+    let when = if m.scrub.is_some() {
+        format!("at {}", fmt::secs(t.at_us))
+    } else {
+        "now".to_owned()
+    };
     match (t.rows.get(&pid), t.exit_of(pid)) {
         (Some(r), _) => lines.push(Line::from(format!(
-            "now: fuel {} ({}/s)  memory {}  mailbox {}  restarts {}",
+            "{when}: fuel {} used, {} fuel/s  memory {} ({} queued messages)  mailbox {}  restarts {}",
             fmt::count(r.fuel_used),
             fmt::count(t.fuel_rate.get(&pid).copied().unwrap_or(0)),
             fmt::bytes(r.memory_bytes),
+            fmt::bytes(r.mailbox_bytes),
             r.mailbox_len,
             r.restarts
         ))),
@@ -58,10 +65,22 @@ pub fn draw(m: &Model, pid: Pid, frame: &mut Frame, area: Rect) {
             nodes.node_of(pid)
         )));
     }
-    if m.detail_text.is_empty() {
-        lines.push(Line::from("asking the node..."));
+    let said = if m.scrub.is_some() {
+        m.infos.iter().rev().find(|(at, _)| *at <= t.at_us)
     } else {
-        lines.extend(m.detail_text.lines().map(|l| Line::from(l.to_owned())));
+        m.infos.back()
+    };
+    match said {
+        Some((at, text)) => {
+            if m.scrub.is_some() {
+                lines.push(Line::from(format!("the node said at {}:", fmt::secs(*at))));
+            }
+            lines.extend(text.lines().map(|l| Line::from(l.to_owned())));
+        }
+        None if m.scrub.is_some() => lines.push(Line::from(
+            "the node was not asked about it by this moment (space goes live)",
+        )),
+        None => lines.push(Line::from("asking the node...")),
     }
     frame.render_widget(
         Paragraph::new(lines)
@@ -75,9 +94,9 @@ pub fn draw(m: &Model, pid: Pid, frame: &mut Frame, area: Rect) {
     let fuel_now = fmt::count(fuel.last().copied().unwrap_or(0));
     let mem_now = fmt::bytes(mem.last().copied().unwrap_or(0));
     frame.render_widget(
-        Sparkline::default()
-            .data(&fuel)
-            .block(Block::bordered().title(format!(" fuel/s {fuel_now} "))),
+        Sparkline::default().data(&fuel).block(
+            Block::bordered().title(format!(" fuel/s {fuel_now} (1 fuel = 1 wasm instruction) ")),
+        ),
         fuel_area,
     );
     frame.render_widget(

@@ -2,30 +2,72 @@
 
 use grain::observe::{Event, EventKind};
 use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::fmt;
 use crate::model::Model;
 
-/// Draws the most recent events that fit, newest at the bottom.
+/// Draws the log: a status line (how many shown, the filter, the search, following the
+/// newest or scrolled back), then the events that fit, newest at the bottom.
 pub fn draw(m: &Model, frame: &mut Frame, area: Rect) {
+    let [status, log] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let t = m.shown();
-    let n = area.height as usize;
-    let skip = t.events.len().saturating_sub(n);
-    let lines: Vec<Line> = t.events.iter().skip(skip).map(line).collect();
+    let v = &m.events;
+    let list = crate::events::shown(t, &v.filter);
+    let bottom = crate::events::bottom(&list, v.anchor);
+    let n = log.height as usize;
+    let end = if list.is_empty() { 0 } else { bottom + 1 };
+    // Scrolled up to the top, the page starts with the oldest.
+    let end = end.max(n.min(list.len()));
+    let start = end.saturating_sub(n);
+    let mut words = vec![format!("events {} of {}", list.len(), t.events.len())];
+    if !v.filter.is_empty() {
+        words.push(format!("filter: {}", v.filter));
+    }
+    if !v.search.is_empty() {
+        words.push(format!("search: {}", v.search));
+    }
+    words.push(match v.anchor {
+        None => "following the newest".to_owned(),
+        Some(_) => format!(
+            "scrolled back, {} newer below (End follows)",
+            list.len() - end
+        ),
+    });
+    let bar = Style::new().fg(Color::Black).bg(Color::Cyan);
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(words.join(" · "), bar))),
+        status,
+    );
+    let lines: Vec<Line> = list[start..end]
+        .iter()
+        .map(|(seq, e)| {
+            let l = line(e);
+            if v.mark == Some(*seq) {
+                l.style(Style::new().add_modifier(Modifier::REVERSED))
+            } else {
+                l
+            }
+        })
+        .collect();
     if lines.is_empty() {
-        frame.render_widget(Paragraph::new("no events yet"), area);
+        let text = if t.events.is_empty() {
+            "no events yet".to_owned()
+        } else {
+            format!("no event matches the filter {:?} (Esc clears it)", v.filter)
+        };
+        frame.render_widget(Paragraph::new(text), log);
     } else {
-        frame.render_widget(Paragraph::new(lines), area);
+        frame.render_widget(Paragraph::new(lines), log);
     }
 }
 
-/// One event as a line: time, pid, what happened.
-pub fn line(e: &Event) -> Line<'static> {
-    let (colour, text) = match &e.kind {
+/// What an event says, and its colour.
+pub(crate) fn what(e: &Event) -> (Color, String) {
+    match &e.kind {
         EventKind::Spawned {
             parent,
             module,
@@ -62,7 +104,12 @@ pub fn line(e: &Event) -> Line<'static> {
         EventKind::NodeDown { node, name, reason } => {
             (Color::Red, format!("node {name} ({node}) down: {reason}"))
         }
-    };
+    }
+}
+
+/// One event as a line: time, pid, what happened.
+pub fn line(e: &Event) -> Line<'static> {
+    let (colour, text) = what(e);
     Line::from(vec![
         Span::raw(format!(
             "{:>8} {:<9} ",

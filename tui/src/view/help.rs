@@ -14,9 +14,13 @@ pub const KEYS: &[(&str, &str)] = &[
     ("t / e / Tab", "tree / events / next view"),
     ("c", "cluster: nodes, their ups and downs"),
     ("- + ← →", "fold / unfold a tree node"),
-    ("/  n", "search, next match"),
-    ("\\", "filter rows as you type"),
-    ("< >  I", "sort column, invert"),
+    ("/  n", "search, next match (events: older)"),
+    ("\\", "filter rows / events as you type"),
+    (
+        "PgUp PgDn Home End",
+        "events: scroll (stops following), End follows",
+    ),
+    ("< >  I", "sort column (biggest first), invert"),
     ("space", "pause / go live"),
     ("[ ]", "scrub back / forward in time"),
     ("k", "kill the selected process (y to confirm)"),
@@ -28,8 +32,9 @@ pub const KEYS: &[(&str, &str)] = &[
 pub fn draw(frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = KEYS
         .iter()
-        .map(|(k, what)| Line::from(format!("{k:>16}  {what}")))
+        .map(|(k, what)| Line::from(format!("{k:>18}  {what}")))
         .collect();
     let h = lines.len() as u16 + 2;
-    popup(frame, centred(area, 62, h), " keys (Esc closes) ", lines);
+    let title = " keys (Esc closes) · 1 fuel = 1 wasm instruction ";
+    popup(frame, centred(area, 70, h), title, lines);
 }

@@ -11,18 +11,22 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use super::fmt;
 use crate::model::{Column, Model, Tab, state};
 
-const WIDTHS: [u16; 11] = [12, 12, 22, 8, 7, 7, 11, 5, 4, 22, 8];
+/// Each column's width: wide enough for its longest value with its unit (`1024MiB/1024MiB`,
+/// `1234.5G`), so a unit is never cut; a narrow terminal drops whole columns instead.
+const WIDTHS: [u16; 11] = [12, 12, 22, 8, 7, 7, 15, 5, 4, 22, 8];
+/// The widest the tree's first column grows (branch lines, child id, pid).
+const TREE_MAX: u16 = 40;
 /// Which columns stay when the terminal is narrow, most important first.
 const PRIORITY: [usize; 11] = [0, 10, 2, 3, 4, 6, 8, 7, 1, 5, 9];
 /// The node column's index: shown in a cluster only, next to the pid.
 const NODE: usize = 10;
 
 /// The columns that fit in `width`, in their order on screen.
-fn fitting(width: u16, cluster: bool) -> Vec<usize> {
+fn fitting(widths: &[u16; 11], width: u16, cluster: bool) -> Vec<usize> {
     let mut used = 0u16;
     let mut keep = Vec::new();
     for i in PRIORITY.into_iter().filter(|&i| cluster || i != NODE) {
-        let need = WIDTHS[i] + u16::from(!keep.is_empty());
+        let need = widths[i] + u16::from(!keep.is_empty());
         if used + need <= width || keep.is_empty() {
             used += need;
             keep.push(i);
@@ -50,11 +54,24 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect) {
     }
     let height = area.height.saturating_sub(1) as usize;
     let offset = (m.selected + 1).saturating_sub(height.max(1));
-    let columns = fitting(area.width, t.nodes.is_some());
+    let mut widths = WIDTHS;
+    if m.tab == Tab::Tree {
+        let longest = (offset..(offset + height).min(m.order.len()))
+            .map(|i| tree_label(m, i).chars().count() as u16)
+            .max()
+            .unwrap_or(0);
+        widths[0] = longest.clamp(WIDTHS[0], TREE_MAX);
+    }
+    let columns = fitting(&widths, area.width, t.nodes.is_some());
     let header = Row::new(columns.iter().map(|&i| Column::ALL[i]).map(|c| {
         let mut title = c.title().to_owned();
         if c == m.sort && m.tab == Tab::Processes {
-            title.push(if m.invert { '▼' } else { '▲' });
+            // ▼: biggest (or last) first.
+            title.push(if c.biggest_first() != m.invert {
+                '▼'
+            } else {
+                '▲'
+            });
         }
         Cell::from(title)
     }))
@@ -65,9 +82,9 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect) {
         .enumerate()
         .skip(offset)
         .take(height)
-        .filter_map(|(i, (pid, depth))| {
+        .filter_map(|(i, (pid, _))| {
             if m.link_rows.contains(&i) {
-                let mut cells = link_cells(m, *pid, *depth);
+                let mut cells = link_cells(m, *pid, i);
                 let shown = columns.iter().map(|&c| std::mem::take(&mut cells[c]));
                 let mut style = Style::new().fg(Color::Magenta);
                 if i == m.selected {
@@ -83,12 +100,11 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect) {
             if i == m.selected {
                 style = style.add_modifier(Modifier::REVERSED);
             }
-            let folded = m.tab == Tab::Tree && m.folded.contains(pid);
-            let mut cells = cells(m, row, *depth, folded);
+            let mut cells = cells(m, row, i);
             let shown = columns.iter().map(|&i| std::mem::take(&mut cells[i]));
             Some(Row::new(shown.collect::<Vec<_>>()).style(style))
         });
-    let widths = columns.iter().map(|&i| Constraint::Length(WIDTHS[i]));
+    let widths = columns.iter().map(|&i| Constraint::Length(widths[i]));
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         area,
@@ -97,7 +113,7 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect) {
 
 /// A remote link under its process in the tree: the linked pid, its node, and what the
 /// table knows of it (a watcher has every node's rows).
-fn link_cells(m: &Model, pid: Pid, depth: usize) -> Vec<Cell<'static>> {
+fn link_cells(m: &Model, pid: Pid, i: usize) -> Vec<Cell<'static>> {
     let t = m.shown();
     let nodes = t.nodes.as_ref();
     let node = nodes.map_or_else(|| pid.node().to_string(), |n| n.node_of(pid));
@@ -108,18 +124,37 @@ fn link_cells(m: &Model, pid: Pid, depth: usize) -> Vec<Cell<'static>> {
         None => format!("on node {node}"),
     };
     let mut cells = vec![Cell::from(""); Column::ALL.len()];
-    cells[0] = Cell::from(format!("{}⇄ {pid}", "  ".repeat(depth.min(8))));
+    cells[0] = Cell::from(tree_label(m, i));
     cells[1] = Cell::from("link");
     cells[2] = Cell::from(what);
     cells[NODE] = Cell::from(node);
     cells
 }
 
-fn cells(m: &Model, r: &ProcessRow, depth: usize, folded: bool) -> Vec<Cell<'static>> {
+/// The tree's first cell of row `i`: its branch lines, then (a remote link) `⇄ pid`, or
+/// `+` when folded, its child id when a supervisor started it, and its pid.
+fn tree_label(m: &Model, i: usize) -> String {
+    let Some((pid, _)) = m.order.get(i) else {
+        return String::new();
+    };
+    let branch = m.branches.get(i).map_or("", String::as_str);
+    if m.link_rows.contains(&i) {
+        return format!("{branch}⇄ {pid}");
+    }
+    let mark = if m.folded.contains(pid) { "+" } else { "" };
+    let id = m
+        .shown()
+        .rows
+        .get(pid)
+        .and_then(|r| r.child_id.as_deref())
+        .map_or_else(String::new, |id| format!("{id} "));
+    format!("{branch}{mark}{id}{pid}")
+}
+
+fn cells(m: &Model, r: &ProcessRow, i: usize) -> Vec<Cell<'static>> {
     let t = m.shown();
     let pid = if m.tab == Tab::Tree {
-        let mark = if folded { "+" } else { "" };
-        format!("{}{mark}{}", "  ".repeat(depth.min(8)), r.pid)
+        tree_label(m, i)
     } else {
         r.pid.to_string()
     };

@@ -18,6 +18,7 @@ pub fn row(id: u64, parent: Option<u64>, function: &str) -> ProcessRow {
         fuel_used: 100 * id,
         fuel_limit: None,
         memory_bytes: 65_536,
+        mailbox_bytes: 0,
         memory_limit: None,
         mailbox_len: 0,
         messages_in: 0,
@@ -26,6 +27,7 @@ pub fn row(id: u64, parent: Option<u64>, function: &str) -> ProcessRow {
         restarts: 0,
         links: Vec::new(),
         spawned_us: 0,
+        child_id: None,
     }
 }
 
@@ -37,6 +39,7 @@ fn busy(fuel: u64, mib: u64) -> ProcessRow {
         fuel_used: fuel,
         memory_bytes: mib * 1_048_576,
         memory_limit: Some(16 * 1_048_576),
+        child_id: Some("spin".into()),
         ..row(3, Some(1), "spin")
     }
 }
@@ -67,12 +70,16 @@ pub fn snapshot() -> Snapshot {
     let cache = ProcessRow {
         names: vec!["cache".into()],
         mailbox_len: 3,
+        mailbox_bytes: 360,
+        memory_bytes: 65_896,
+        child_id: Some("cache".into()),
         ..row(2, Some(1), "idle")
     };
     let busy = busy(4_000_000, 2);
     let worker = ProcessRow {
         restarts: 2,
         host_call: Some((HostCall::Sleep, 9_800_000)),
+        child_id: Some("worker".into()),
         ..row(9, Some(1), "worker")
     };
     let crash = |at, old, new, n| {
@@ -122,6 +129,8 @@ pub fn snapshot() -> Snapshot {
             spawned: 6,
             exited: 2,
             dropped_events: 0,
+            memory_bytes: 3_400_000,
+            rss_bytes: 48 << 20,
         },
         cluster: None,
     }
@@ -137,6 +146,7 @@ pub fn delta() -> Delta {
     };
     let worker = ProcessRow {
         restarts: 3,
+        child_id: Some("worker".into()),
         ..row(12, Some(1), "worker")
     };
     Delta {
@@ -171,6 +181,8 @@ pub fn delta() -> Delta {
             spawned: 7,
             exited: 3,
             dropped_events: 0,
+            memory_bytes: 3_400_000,
+            rss_bytes: 48 << 20,
         },
         cluster: None,
     }
@@ -219,7 +231,7 @@ pub fn scenario(name: &str) -> (grain_tui::Model, u16, u16) {
     let (keys_pressed, w, h) = match name {
         "processes" => ("", 100, 12),
         "wide" => ("", 132, 9),
-        "sorted" => (">>>>I", 100, 12),
+        "sorted" => (">>>>", 100, 12),
         "filtered" => ("\\work", 100, 8),
         "tree" => ("t", 100, 10),
         "detail" => ("\n", 80, 20),
@@ -326,6 +338,8 @@ pub fn cluster_updates() -> (Snapshot, Delta) {
             spawned: 2,
             exited: 0,
             dropped_events: 0,
+            memory_bytes: 140_000,
+            rss_bytes: 96 << 20,
         },
         cluster: Some(view(1_010_000, 1_000)),
     };

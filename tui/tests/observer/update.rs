@@ -41,16 +41,89 @@ fn updates_fold_into_the_table() {
 #[test]
 fn sorting_and_inverting() {
     let mut m = fixture::model();
+    assert_eq!(pids(&m), [1, 2, 3, 12], "pids ascending");
     keys(&mut m, ">>>>");
     assert_eq!(m.sort, Column::FuelRate);
-    assert_eq!(pids(&m), [2, 12, 1, 3]);
+    // A resource sorts biggest first (ties by pid).
+    assert_eq!(pids(&m), [3, 1, 2, 12]);
     keys(&mut m, "I");
-    assert_eq!(pids(&m), [3, 1, 12, 2]);
-    keys(&mut m, "<<<<<");
+    assert_eq!(pids(&m), [2, 12, 1, 3]);
+    keys(&mut m, ">>");
+    assert_eq!(m.sort, Column::Memory);
+    assert!(!m.invert, "a new column sorts its own way");
+    assert_eq!(pids(&m)[0], 3, "the biggest memory first");
+    keys(&mut m, "<<<<<<<");
     assert_eq!(m.sort, Column::HostCall, "< wraps around");
     // Waiting longest first: <0.1>, <0.2>, <0.12> since 0 (the fixture's), the busy one last.
-    keys(&mut m, "I");
     assert_eq!(pids(&m), [1, 2, 12, 3]);
+    keys(&mut m, "<<<<<<<<");
+    assert_eq!(m.sort, Column::Name);
+    assert_eq!(pids(&m), [1, 3, 12, 2], "no name first, then #cache");
+}
+
+#[test]
+fn under_a_look_only_connection_k_says_it_cannot_kill() {
+    let mut m = fixture::model();
+    m.look_only = true;
+    assert_eq!(key(&mut m, KeyCode::Char('k')), None);
+    assert_eq!(m.confirm_kill, None, "no confirmation to answer");
+    assert_eq!(m.notice, "look-only connection: cannot kill");
+    assert_eq!(key(&mut m, KeyCode::Char('y')), None, "y kills nothing");
+}
+
+#[test]
+fn a_paused_detail_shows_what_the_node_said_at_that_moment() {
+    let mut m = grain_tui::Model::new("t");
+    update(&mut m, Msg::Update(Update::Full(fixture::snapshot())));
+    key(&mut m, KeyCode::Enter);
+    update(&mut m, Msg::Info(Pid(1), "said at 10 s".into()));
+    update(&mut m, Msg::Update(Update::Delta(fixture::delta())));
+    update(&mut m, Msg::Info(Pid(1), "said at 11 s".into()));
+    // Pause, then step back to the snapshot at 10 s.
+    keys(&mut m, " [");
+    assert_eq!(m.shown().at_us, 10_000_000);
+    let screen = fixture::text(&fixture::draw(&m, 100, 16));
+    assert!(screen.contains("said at 10 s"), "{screen}");
+    assert!(!screen.contains("said at 11 s"), "{screen}");
+    // The figures are the paused moment's too: 100 fuel used then, 150 at 11 s.
+    assert!(screen.contains("at 10.0s: fuel 100 used"), "{screen}");
+    // Live again: the newest.
+    keys(&mut m, " ");
+    let screen = fixture::text(&fixture::draw(&m, 100, 16));
+    assert!(
+        screen.contains("said at 11 s") && screen.contains("now: fuel 150 used"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_header_says_when_the_data_is_behind() {
+    let mut m = fixture::model();
+    let header = |m: &Model| {
+        fixture::text(&fixture::draw(m, 120, 6))
+            .lines()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(header(&m).contains(" LIVE "), "{}", header(&m));
+    update(&mut m, Msg::Since(1_500));
+    assert!(header(&m).contains(" LIVE "), "{}", header(&m));
+    update(&mut m, Msg::Since(3_200));
+    assert!(
+        header(&m).contains("BEHIND: no update for 3.2s"),
+        "{}",
+        header(&m)
+    );
+    assert!(!header(&m).contains("LIVE"));
+    update(&mut m, Msg::Update(Update::Delta(fixture::delta())));
+    assert!(
+        header(&m).contains(" LIVE "),
+        "an update is fresh: {}",
+        header(&m)
+    );
+    m.replay = true;
+    assert!(header(&m).contains(" REPLAY "), "{}", header(&m));
 }
 
 #[test]
@@ -266,4 +339,53 @@ fn updates_of_older_nodes_decode_and_a_node_outside_a_cluster_sends_no_cluster()
         serde_json::from_str::<Update>(&line).unwrap(),
         Update::Full(snapshot)
     );
+}
+
+#[test]
+fn the_event_log_follows_the_newest_until_scrolled_away() {
+    let mut m = fixture::model();
+    keys(&mut m, "e");
+    assert_eq!(m.events.anchor, None, "following");
+    key(&mut m, KeyCode::Up);
+    let anchor = m.events.anchor.expect("scrolled away");
+    // New events do not move what is on screen.
+    update(&mut m, Msg::Update(Update::Delta(fixture::delta())));
+    assert_eq!(m.events.anchor, Some(anchor));
+    key(&mut m, KeyCode::PageUp);
+    key(&mut m, KeyCode::Home);
+    assert_eq!(m.events.anchor, Some(m.shown().events_first), "the oldest");
+    key(&mut m, KeyCode::End);
+    assert_eq!(m.events.anchor, None, "End follows again");
+    key(&mut m, KeyCode::Up);
+    key(&mut m, KeyCode::PageDown);
+    assert_eq!(
+        m.events.anchor, None,
+        "scrolling down to the newest follows"
+    );
+}
+
+#[test]
+fn the_event_log_filters_as_typed_and_searches_older_matches() {
+    let mut m = fixture::model();
+    keys(&mut m, "e\\exited");
+    assert_eq!(m.events.filter, "exited", "applied as typed");
+    let t = m.shown();
+    assert_eq!(grain_tui::shown_events(t, &m.events.filter).len(), 3);
+    key(&mut m, KeyCode::Enter);
+    key(&mut m, KeyCode::Esc);
+    assert_eq!(m.events.filter, "", "Esc clears the log's filter");
+    assert_eq!(m.filter, "", "the process filter is not the log's");
+    // Search: the newest match first, then n goes older, wrapping round.
+    keys(&mut m, "/restarted");
+    key(&mut m, KeyCode::Enter);
+    let seq = |m: &Model| m.events.mark.unwrap() - m.shown().events_first;
+    let newest = seq(&m);
+    keys(&mut m, "n");
+    let older = seq(&m);
+    assert!(older < newest, "{older} < {newest}");
+    keys(&mut m, "nn");
+    assert_eq!(seq(&m), newest, "three restarts: n wraps round");
+    keys(&mut m, "/nothing like it");
+    key(&mut m, KeyCode::Enter);
+    assert_eq!(m.notice, "no event matches \"nothing like it\"");
 }

@@ -140,3 +140,141 @@ fn cluster_detail_names_the_node_and_remote_links() {
     let m = fixture::cluster_model("\n");
     insta::assert_snapshot!(fixture::text(&draw(&m, 100, 14)));
 }
+
+fn press(m: &mut Model, code: crossterm::event::KeyCode, times: usize) {
+    for _ in 0..times {
+        let key = crossterm::event::KeyEvent::new(code, crossterm::event::KeyModifiers::NONE);
+        grain_tui::update(m, grain_tui::Msg::Key(key));
+    }
+}
+
+/// Scrolled back, the log says so and how many newer events are below.
+#[test]
+fn events_scrolled_back() {
+    let mut m = model();
+    keys(&mut m, "e");
+    press(&mut m, crossterm::event::KeyCode::Up, 4);
+    let screen = fixture::text(&draw(&m, 100, 10));
+    assert!(
+        screen.contains("scrolled back, 4 newer below (End follows)"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+/// A filter shows only the events with every word of it, and says so.
+#[test]
+fn events_filtered_by_kind_and_pid() {
+    let mut m = model();
+    keys(&mut m, "e\\exited <0.\n");
+    let screen = fixture::text(&draw(&m, 100, 10));
+    assert!(
+        screen.contains("events 3 of 13 · filter: exited <0."),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
+
+/// A search marks the match (reversed) and says what it searches.
+#[test]
+fn events_search_marks_the_match() {
+    let mut m = model();
+    keys(&mut m, "e/restarted worker\nn");
+    let buffer = draw(&m, 100, 10);
+    let screen = fixture::text(&buffer);
+    let y = screen
+        .lines()
+        .position(|l| l.contains("restarted worker: <0.6> -> <0.9>"))
+        .expect("n found the second newest restart") as u16;
+    use ratatui::style::Modifier;
+    assert!(
+        buffer[(0, y)]
+            .style()
+            .add_modifier
+            .contains(Modifier::REVERSED)
+    );
+    insta::assert_snapshot!(screen);
+}
+
+/// The tree draws branch lines as the shell's `tree` does, with each child's id.
+#[test]
+fn tree_has_branch_lines_and_child_ids() {
+    let screen = screen("tree");
+    for want in [
+        "<0.1>",
+        "├─ cache <0.2>",
+        "├─ spin <0.3>",
+        "└─ worker <0.12>",
+    ] {
+        assert!(
+            screen.lines().any(|l| l.starts_with(want)),
+            "{want:?} in\n{screen}"
+        );
+    }
+}
+
+/// At 80, 100 and 140 columns every figure shown keeps its unit: columns are dropped
+/// whole, never cut.
+#[test]
+fn processes_keep_their_units_at_80_100_and_140_columns() {
+    let m = model();
+    for w in [80, 100, 140] {
+        let screen = fixture::text(&draw(&m, w, 12));
+        let busy = screen
+            .lines()
+            .find(|l| l.starts_with("<0.3>"))
+            .unwrap_or_else(|| panic!("the busy row at {w}:\n{screen}"));
+        assert!(busy.contains("3.0MiB/16MiB"), "{w}: {busy}");
+        assert!(
+            busy.contains("2.0M"),
+            "{w}: the fuel rate with its M: {busy}"
+        );
+        let cache = screen.lines().find(|l| l.starts_with("<0.2>")).unwrap();
+        assert!(cache.contains("64KiB/-"), "{w}: {cache}");
+        for line in screen.lines() {
+            assert!(line.chars().count() <= w as usize);
+        }
+        if w == 140 {
+            assert!(busy.contains("6.0M"), "the fuel total at 140: {busy}");
+            assert!(screen.contains("HOST CALL"), "{screen}");
+        }
+    }
+    insta::assert_snapshot!("processes_at_80", fixture::text(&draw(&m, 80, 8)));
+    insta::assert_snapshot!("processes_at_140", fixture::text(&draw(&m, 140, 8)));
+}
+
+/// The header counts the whole node (its counters, not the rows shown), with its RSS and
+/// its processes' memory labelled apart.
+#[test]
+fn the_header_counts_the_whole_node() {
+    let mut m = model();
+    keys(&mut m, "\\cache\n");
+    let screen = fixture::text(&draw(&m, 120, 8));
+    let header = screen.lines().nth(1).unwrap();
+    // One row is shown; the node has 4 alive and its processes hold 3.2 MiB.
+    assert!(header.contains("procs 4 alive"), "{header}");
+    assert!(header.contains("RSS 48MiB"), "{header}");
+    assert!(header.contains("proc mem 3.2MiB"), "{header}");
+}
+
+/// A long notice wraps at a narrow width; one too long for three lines ends in `…`.
+#[test]
+fn notices_wrap_and_are_never_cut_off() {
+    let mut m = model();
+    let notice = "cannot connect to /tmp/a/rather/long/path/node.sock: connection refused";
+    grain_tui::update(&mut m, grain_tui::Msg::Notice(notice.into()));
+    let screen = fixture::text(&draw(&m, 40, 12));
+    let tail: Vec<&str> = screen.lines().rev().take(3).collect();
+    let joined: Vec<&str> = tail
+        .iter()
+        .rev()
+        .flat_map(|l| l.split_whitespace())
+        .collect();
+    assert_eq!(joined.join(" "), notice, "\n{screen}");
+    insta::assert_snapshot!(screen);
+    let long = "word ".repeat(40);
+    grain_tui::update(&mut m, grain_tui::Msg::Notice(long));
+    let screen = fixture::text(&draw(&m, 40, 12));
+    let last = screen.lines().last().unwrap();
+    assert!(last.ends_with('…'), "{screen}");
+}
