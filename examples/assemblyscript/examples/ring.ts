@@ -1,7 +1,7 @@
 // ring: 100 processes in a ring pass a token 10 times round; each adds one to it. Every
-// node is spawned with the pid of the next one as its argument, so the ring is built
-// backwards from the starting process.
-import { print, receiveData, spawnLink, Pid, Writer } from "../assembly/grain";
+// node is spawned by export name, with the pid of the next one as its argument, so the
+// ring is built backwards from the starting process.
+import { print, receiveData, spawnExportLink, Pid, Writer } from "../assembly/grain";
 
 const SIZE = 100;
 const ROUNDS = 10;
@@ -19,7 +19,7 @@ export function node(next: u64): void {
 export function _start(): void {
   let next = Pid.self();
   // Linked: when the ring's start ends, the nodes go with it.
-  for (let i = 1; i < SIZE; i++) next = spawnLink(node, next.id);
+  for (let i = 1; i < SIZE; i++) next = spawnExportLink("node", [<i64>next.id]);
   let hops: i64 = 0;
   for (let round = 1; round <= ROUNDS; round++) {
     next.send(new Writer().i64(hops), TOKEN);
