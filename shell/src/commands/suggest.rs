@@ -30,7 +30,7 @@ pub fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// What to say when a module file cannot be loaded: the error, then a nearby file that
-/// exists ("did you mean"), or, for an unbuilt Rust guest of the examples, how to build it.
+/// exists ("did you mean"), or, for an unbuilt Rust or AssemblyScript example, how to build it.
 pub fn load_error(error: &grain::Error, file: &str) -> String {
     let grain::Error::Read { .. } = error else {
         return error.to_string();
@@ -44,7 +44,22 @@ pub fn load_error(error: &grain::Error, file: &str) -> String {
              (needs `rustup target add wasm32-wasip1`)"
         );
     }
+    if let Some(dir) = unbuilt_assemblyscript(file) {
+        return format!(
+            "{error}; build the AssemblyScript examples first: cd {dir} && npm ci && npm run build"
+        );
+    }
     error.to_string()
+}
+
+/// The AssemblyScript examples folder of a wasm path under `.../examples/assemblyscript/build/`.
+fn unbuilt_assemblyscript(file: &str) -> Option<String> {
+    let at = file.find("examples/assemblyscript/build/")?;
+    let dir = &file[..at + "examples/assemblyscript".len()];
+    std::path::Path::new(dir)
+        .join("package.json")
+        .exists()
+        .then(|| dir.to_owned())
 }
 
 /// The guest workspace of a wasm path under `.../examples/guests/target/`, when it is missing.
