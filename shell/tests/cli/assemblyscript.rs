@@ -175,6 +175,39 @@ fn an_unbuilt_example_says_how_to_build_it() {
     assert_ne!(out.status, 0);
 }
 
+#[test]
+fn a_module_importing_env_abort_gets_the_link_error_and_a_hint() {
+    let dir = crate::support::temp_dir("as-env");
+    let wat = dir.join("plain.wat");
+    std::fs::write(
+        &wat,
+        r#"(module (import "env" "abort" (func (param i32 i32 i32 i32))) (func (export "_start")))"#,
+    )
+    .unwrap();
+    let out = run(&["run", wat.to_str().unwrap()]);
+    assert!(
+        out.stderr
+            .contains("unknown import: `env::abort` has not been defined")
+            && out.stderr.contains("examples/assemblyscript/asconfig.json"),
+        "{}",
+        out.stderr
+    );
+    assert_ne!(out.status, 0);
+    // Any other unknown import gets the error alone.
+    std::fs::write(
+        &wat,
+        r#"(module (import "env" "Date.now" (func (result f64))) (func (export "_start")))"#,
+    )
+    .unwrap();
+    let out = run(&["run", wat.to_str().unwrap()]);
+    assert!(
+        out.stderr.contains("`env::Date.now` has not been defined"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("asconfig"), "{}", out.stderr);
+}
+
 /// Runs a scripted shell session; returns its transcript.
 fn shell(script: &str) -> Output {
     let out = run_with_input(&["shell"], script);
