@@ -129,8 +129,8 @@ fn add_spawn(linker: &mut Linker<ProcessState>) -> Result<()> {
                     .cloned()
                     .ok_or_else(|| fail(F, format!("no config with id {id}")))?,
             };
-            let function = mem::read_str(&caller, F, func_ptr, func_len)?;
-            let raw = mem::read(&caller, F, params_ptr, params_len)?;
+            let function = mem::read_str(&mut caller, F, func_ptr, func_len)?;
+            let raw = mem::read(&mut caller, F, params_ptr, params_len)?;
             let params = Param::decode_lunatic(&raw).map_err(|e| fail(F, e))?;
             let (rt, cell) = (caller.data().rt.clone(), caller.data().cell.clone());
             let Some(cluster) = rt.cluster().cloned() else {
@@ -229,7 +229,7 @@ fn add_lookup(linker: &mut Linker<ProcessState>) -> Result<()> {
          err_ptr: u32|
          -> Result<u32> {
             const F: &str = "lunatic::distributed::exec_lookup_nodes";
-            let text = mem::read_str(&caller, F, ptr, len)?;
+            let text = mem::read_str(&mut caller, F, ptr, len)?;
             let query = match text.parse::<Query>() {
                 Ok(query) => query,
                 Err(e) => {

@@ -190,7 +190,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         "write_data",
         |mut caller: Caller<'_>, ptr: u32, len: u32| -> Result<u32> {
             const F: &str = "lunatic::message::write_data";
-            let bytes = mem::read(&caller, F, ptr, len)?;
+            let bytes = mem::read(&mut caller, F, ptr, len)?;
             data(&mut caller, F)?.buffer.extend_from_slice(&bytes);
             Ok(len)
         },
@@ -307,7 +307,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
                     None
                 } else {
                     let bytes_len = len.checked_mul(8).ok_or_else(|| fail(F, "too many tags"))?;
-                    let bytes = mem::read(&caller, F, ptr, bytes_len)?;
+                    let bytes = mem::read(&mut caller, F, ptr, bytes_len)?;
                     Some(
                         bytes
                             .chunks_exact(8)

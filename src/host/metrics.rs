@@ -10,7 +10,7 @@ use crate::process::ProcessState;
 const NS: &str = "lunatic::metrics";
 
 /// The metric name at (`ptr`, `len`): UTF-8, or the call traps.
-fn name(caller: &Caller<'_>, func: &'static str, ptr: u32, len: u32) -> Result<String> {
+fn name(caller: &mut Caller<'_>, func: &'static str, ptr: u32, len: u32) -> Result<String> {
     String::from_utf8(mem::read(caller, func, ptr, len)?)
         .map_err(|_| fail(func, "the metric name is not UTF-8"))
 }
@@ -25,8 +25,8 @@ fn with_f64(
     linker.func_wrap(
         NS,
         short,
-        move |caller: Caller<'_>, ptr: u32, len: u32, value: f64| -> Result<()> {
-            let name = name(&caller, func, ptr, len)?;
+        move |mut caller: Caller<'_>, ptr: u32, len: u32, value: f64| -> Result<()> {
+            let name = name(&mut caller, func, ptr, len)?;
             record(&caller.data().rt.metrics, &name, value);
             Ok(())
         },
@@ -38,8 +38,8 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     linker.func_wrap(
         NS,
         "counter",
-        |caller: Caller<'_>, ptr: u32, len: u32, by: u64| -> Result<()> {
-            let name = name(&caller, "lunatic::metrics::counter", ptr, len)?;
+        |mut caller: Caller<'_>, ptr: u32, len: u32, by: u64| -> Result<()> {
+            let name = name(&mut caller, "lunatic::metrics::counter", ptr, len)?;
             caller.data().rt.metrics.count(&name, by);
             Ok(())
         },
@@ -47,8 +47,8 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     linker.func_wrap(
         NS,
         "increment_counter",
-        |caller: Caller<'_>, ptr: u32, len: u32| -> Result<()> {
-            let name = name(&caller, "lunatic::metrics::increment_counter", ptr, len)?;
+        |mut caller: Caller<'_>, ptr: u32, len: u32| -> Result<()> {
+            let name = name(&mut caller, "lunatic::metrics::increment_counter", ptr, len)?;
             caller.data().rt.metrics.count(&name, 1);
             Ok(())
         },

@@ -121,11 +121,19 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
 pub(crate) mod mem {
     use super::{Caller, Result, fail};
 
-    fn memory(caller: &Caller<'_>, func: &'static str) -> Result<wasmtime::Memory> {
-        caller
-            .data()
-            .memory
-            .ok_or_else(|| fail(func, "the module exports no memory named \"memory\""))
+    /// The guest's exported `memory`. It is known once instantiation ends; a call from the
+    /// wasm start function (module init: AssemblyScript top-level code, Grain's start
+    /// section) comes earlier, so it is looked up through the caller then and kept.
+    fn memory(caller: &mut Caller<'_>, func: &'static str) -> Result<wasmtime::Memory> {
+        if let Some(memory) = caller.data().memory {
+            return Ok(memory);
+        }
+        let memory = caller
+            .get_export("memory")
+            .and_then(|e| e.into_memory())
+            .ok_or_else(|| fail(func, "the module exports no memory named \"memory\""))?;
+        caller.data_mut().memory = Some(memory);
+        Ok(memory)
     }
 
     fn range(
@@ -148,19 +156,19 @@ pub(crate) mod mem {
 
     /// Copies `len` bytes at `ptr` out of guest memory.
     pub(crate) fn read(
-        caller: &Caller<'_>,
+        caller: &mut Caller<'_>,
         func: &'static str,
         ptr: u32,
         len: u32,
     ) -> Result<Vec<u8>> {
-        let data = memory(caller, func)?.data(caller);
+        let data = memory(caller, func)?.data(&*caller);
         let r = range(func, ptr, len as usize, data.len())?;
         Ok(data[r].to_vec())
     }
 
     /// Reads a UTF-8 string.
     pub(crate) fn read_str(
-        caller: &Caller<'_>,
+        caller: &mut Caller<'_>,
         func: &'static str,
         ptr: u32,
         len: u32,

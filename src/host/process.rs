@@ -43,7 +43,7 @@ fn add_modules_and_configs(linker: &mut Linker<ProcessState>) -> Result<()> {
                 if !caller.data().config().can_compile_modules {
                     return Ok(-1);
                 }
-                let bytes = mem::read(&caller, F, ptr, len)?;
+                let bytes = mem::read(&mut caller, F, ptr, len)?;
                 let rt = caller.data().rt.clone();
                 let cell = caller.data().cell.clone();
                 cell.park_in(HostCall::CompileModule, rt.now_us());
@@ -223,7 +223,7 @@ fn add_spawning(linker: &mut Linker<ProcessState>) -> Result<()> {
          id_ptr: u32|
          -> Result<u32> {
             const F: &str = "lunatic::process::get_or_spawn";
-            let name = mem::read_str(&caller, F, name_ptr, name_len)?;
+            let name = mem::read_str(&mut caller, F, name_ptr, name_len)?;
             let module = resolve_module(&caller, F, module_id)?;
             let rt = caller.data().rt.clone();
             // The registry stays locked from the look-up until the new process is registered,

@@ -13,8 +13,8 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     linker.func_wrap(
         NS,
         "put",
-        |caller: Caller<'_>, ptr: u32, len: u32, _node: u64, pid: u64| -> Result<()> {
-            let name = mem::read_str(&caller, "lunatic::registry::put", ptr, len)?;
+        |mut caller: Caller<'_>, ptr: u32, len: u32, _node: u64, pid: u64| -> Result<()> {
+            let name = mem::read_str(&mut caller, "lunatic::registry::put", ptr, len)?;
             let rt = &caller.data().rt;
             // Registering a process that has already ended registers nothing: its name would
             // have been removed at its exit anyway.
@@ -29,7 +29,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         "get",
         |mut caller: Caller<'_>, ptr: u32, len: u32, node_ptr: u32, pid_ptr: u32| -> Result<u32> {
             const F: &str = "lunatic::registry::get";
-            let name = mem::read_str(&caller, F, ptr, len)?;
+            let name = mem::read_str(&mut caller, F, ptr, len)?;
             let env = caller.data().cell.env.id;
             match caller.data().rt.registry.get_in(env, &name) {
                 Some(pid) => {
@@ -44,8 +44,8 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     linker.func_wrap(
         NS,
         "remove",
-        |caller: Caller<'_>, ptr: u32, len: u32| -> Result<()> {
-            let name = mem::read_str(&caller, "lunatic::registry::remove", ptr, len)?;
+        |mut caller: Caller<'_>, ptr: u32, len: u32| -> Result<()> {
+            let name = mem::read_str(&mut caller, "lunatic::registry::remove", ptr, len)?;
             let rt = &caller.data().rt;
             if let Some(pid) = rt.registry.remove_in(caller.data().cell.env.id, &name) {
                 rt.emit(pid, EventKind::Unregistered { name });

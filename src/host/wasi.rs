@@ -48,8 +48,8 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
          vlen: u32|
          -> Result<()> {
             const F: &str = "lunatic::wasi::config_add_environment_variable";
-            let key = mem::read_str(&caller, F, kptr, klen)?;
-            let value = mem::read_str(&caller, F, vptr, vlen)?;
+            let key = mem::read_str(&mut caller, F, kptr, klen)?;
+            let value = mem::read_str(&mut caller, F, vptr, vlen)?;
             config(&mut caller, F, id)?.wasi.env.push((key, value));
             Ok(())
         },
@@ -59,7 +59,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         "config_add_command_line_argument",
         |mut caller: Caller<'_>, id: u64, ptr: u32, len: u32| -> Result<()> {
             const F: &str = "lunatic::wasi::config_add_command_line_argument";
-            let arg = mem::read_str(&caller, F, ptr, len)?;
+            let arg = mem::read_str(&mut caller, F, ptr, len)?;
             config(&mut caller, F, id)?.wasi.args.push(arg);
             Ok(())
         },
@@ -69,7 +69,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         "config_preopen_dir",
         |mut caller: Caller<'_>, id: u64, ptr: u32, len: u32| -> Result<()> {
             const F: &str = "lunatic::wasi::config_preopen_dir";
-            let dir = mem::read_str(&caller, F, ptr, len)?;
+            let dir = mem::read_str(&mut caller, F, ptr, len)?;
             let host = granted(caller.data().config(), Path::new(&dir)).ok_or_else(|| {
                 fail(
                     F,

@@ -19,6 +19,7 @@ mod process_api;
 mod registry;
 mod scale;
 mod scheduling;
+mod start_function;
 mod supervisor;
 mod support;
 mod timers;

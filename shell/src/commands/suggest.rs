@@ -30,8 +30,14 @@ pub fn nearest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// What to say when a module file cannot be loaded: the error, then a nearby file that
-/// exists ("did you mean"), or, for an unbuilt Rust guest of the examples, how to build it.
+/// exists ("did you mean"), or, for an unbuilt Rust or AssemblyScript example, how to build it.
 pub fn load_error(error: &grain::Error, file: &str) -> String {
+    if let grain::Error::Link { message, .. } = error {
+        return match assemblyscript_import(message) {
+            Some(hint) => format!("{error}; {hint}"),
+            None => error.to_string(),
+        };
+    }
     let grain::Error::Read { .. } = error else {
         return error.to_string();
     };
@@ -44,7 +50,39 @@ pub fn load_error(error: &grain::Error, file: &str) -> String {
              (needs `rustup target add wasm32-wasip1`)"
         );
     }
+    if let Some(dir) = unbuilt_assemblyscript(file) {
+        return format!(
+            "{error}; build the AssemblyScript examples first: cd {dir} && npm ci && npm run build"
+        );
+    }
     error.to_string()
+}
+
+/// For the `env` imports plain AssemblyScript output makes (`abort`, `seed`, `trace`,
+/// `console.*`), how to map them; the error itself stays as it is.
+fn assemblyscript_import(message: &str) -> Option<&'static str> {
+    [
+        "`env::abort`",
+        "`env::seed`",
+        "`env::trace`",
+        "`env::console.",
+    ]
+    .iter()
+    .any(|name| message.contains(name))
+    .then_some(
+        "an AssemblyScript module? Build it with the `use` mappings of \
+             examples/assemblyscript/asconfig.json (abort, trace, seed, console)",
+    )
+}
+
+/// The AssemblyScript examples folder of a wasm path under `.../examples/assemblyscript/build/`.
+fn unbuilt_assemblyscript(file: &str) -> Option<String> {
+    let at = file.find("examples/assemblyscript/build/")?;
+    let dir = &file[..at + "examples/assemblyscript".len()];
+    std::path::Path::new(dir)
+        .join("package.json")
+        .exists()
+        .then(|| dir.to_owned())
 }
 
 /// The guest workspace of a wasm path under `.../examples/guests/target/`, when it is missing.

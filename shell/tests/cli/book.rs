@@ -6,7 +6,8 @@
 //! exit. A line `...` matches any number of lines; `...` inside a line matches any text.
 //! A `$ grain shell` session's input is its lines after the `grain> ` (and `....> `)
 //! prompts, and its output is the whole transcript. Paths to Rust guests
-//! (`examples/guests/target/wasm32-wasip1/release/NAME.wasm`) are built before they run.
+//! (`examples/guests/target/wasm32-wasip1/release/NAME.wasm`) are built before they run, and
+//! so are the AssemblyScript examples (`examples/assemblyscript/build/NAME.wasm`).
 //! A command ending in ` &` starts a node in the background (it must open a control socket;
 //! its output is the line saying where); it runs until the book's sessions end. A
 //! `$ grain shell --attach ADDR` session is a shell session on that node. A
@@ -140,6 +141,9 @@ fn run(session: &Session, bg: &mut Background) -> Result<(), String> {
         {
             support::guest(name);
         }
+        if word.contains("examples/assemblyscript/") {
+            crate::assemblyscript::build();
+        }
     }
     if words.last() == Some(&"&") && words.get(1) == Some(&"node") {
         words.pop();
@@ -193,6 +197,9 @@ fn shell_session(session: &Session, args: &[&str]) -> Result<(), String> {
         .collect();
     if input.contains("examples/guests/") {
         support::guest("inbox");
+    }
+    if input.contains("examples/assemblyscript/") {
+        crate::assemblyscript::build();
     }
     let out = support::run_with_input(args, &input);
     let actual: Vec<String> = out.stdout.lines().map(str::to_owned).collect();

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `grain` binary: real processes, real wasm guests.
 
+mod assemblyscript;
 mod book;
 mod cluster;
 mod cluster_support;

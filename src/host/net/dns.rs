@@ -15,7 +15,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         |mut caller: Caller<'_>, (ptr, len, ms, id_ptr): (u32, u32, u64, u32)| {
             Box::new(async move {
                 const F: &str = "lunatic::networking::resolve";
-                let name = mem::read_str(&caller, F, ptr, len)?;
+                let name = mem::read_str(&mut caller, F, ptr, len)?;
                 let lookup = tokio::net::lookup_host(name);
                 let Some(found) = wait(&mut caller, millis(ms), lookup).await else {
                     return Ok(super::super::message::TIMEOUT);

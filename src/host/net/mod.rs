@@ -55,7 +55,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
 
 /// A socket address from lunatic's (type, bytes, port, flow info, scope id) arguments.
 pub(crate) fn socket_address(
-    caller: &Caller<'_>,
+    caller: &mut Caller<'_>,
     func: &'static str,
     addr_type: u32,
     ptr: u32,

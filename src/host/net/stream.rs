@@ -80,7 +80,7 @@ pub(crate) fn stream<K: Kind>(
 
 /// Gathers the bytes of a `ciovec` array (pairs of u32 pointer and length).
 pub(crate) fn gather(
-    caller: &Caller<'_>,
+    caller: &mut Caller<'_>,
     func: &'static str,
     ptr: u32,
     len: u32,
@@ -107,7 +107,7 @@ pub(crate) fn add_to_linker<K: Kind>(linker: &mut Linker<ProcessState>) -> Resul
         |mut caller: Caller<'_>, (id, iov, iov_len, opaque): (u64, u32, u32, u32)| {
             Box::new(async move {
                 let f = K::NAMES.write;
-                let bytes = gather(&caller, f, iov, iov_len)?.concat();
+                let bytes = gather(&mut caller, f, iov, iov_len)?.concat();
                 let stream = stream::<K>(&mut caller, f, id)?;
                 let write = async {
                     let mut writer = stream.writer.lock().await;
@@ -126,7 +126,7 @@ pub(crate) fn add_to_linker<K: Kind>(linker: &mut Linker<ProcessState>) -> Resul
         |mut caller: Caller<'_>, (id, ptr, len, opaque): (u64, u32, u32, u32)| {
             Box::new(async move {
                 let f = K::NAMES.read;
-                mem::read(&caller, f, ptr, len)?; // the buffer must be in bounds before we wait
+                mem::read(&mut caller, f, ptr, len)?; // the buffer must be in bounds before we wait
                 let stream = stream::<K>(&mut caller, f, id)?;
                 let mut buf = vec![0; len as usize];
                 let read = async { stream.reader.lock().await.read(&mut buf).await };

@@ -55,7 +55,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
          (ty, ptr, port, flow, scope, id_ptr): (u32, u32, u32, u32, u32, u32)| {
             Box::new(async move {
                 const F: &str = "lunatic::networking::tcp_bind";
-                let addr = socket_address(&caller, F, ty, ptr, port, flow, scope)?;
+                let addr = socket_address(&mut caller, F, ty, ptr, port, flow, scope)?;
                 let bound = tokio::net::TcpListener::bind(addr).await;
                 let outcome = bound.map(|l| caller.data_mut().net().tcp_listeners.add(Arc::new(l)));
                 report(&mut caller, F, id_ptr, outcome)
@@ -136,7 +136,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
          (ty, ptr, port, flow, scope, ms, id_ptr): (u32, u32, u32, u32, u32, u64, u32)| {
             Box::new(async move {
                 const F: &str = "lunatic::networking::tcp_connect";
-                let addr = socket_address(&caller, F, ty, ptr, port, flow, scope)?;
+                let addr = socket_address(&mut caller, F, ty, ptr, port, flow, scope)?;
                 let Some(connected) = wait(
                     &mut caller,
                     millis(ms),
@@ -208,7 +208,7 @@ fn add_peek(linker: &mut Linker<ProcessState>) -> Result<()> {
         |mut caller: Caller<'_>, (id, ptr, len, opaque): (u64, u32, u32, u32)| {
             Box::new(async move {
                 const F: &str = "lunatic::networking::tcp_peek";
-                mem::read(&caller, F, ptr, len)?; // the buffer must be in bounds before we wait
+                mem::read(&mut caller, F, ptr, len)?; // the buffer must be in bounds before we wait
                 let stream = stream(&mut caller, F, id)?;
                 let mut buf = vec![0; len as usize];
                 let peek = async { stream.reader.lock().await.peek(&mut buf).await };

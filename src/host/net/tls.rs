@@ -109,7 +109,7 @@ fn client_config(pems: &[Vec<u8>]) -> std::io::Result<rustls::ClientConfig> {
 /// (pointer, length), while lunatic-rs writes a Rust tuple `(len, ptr)`; an entry is read
 /// the first way when that yields PEM text, the other way otherwise.
 fn certificates(
-    caller: &Caller<'_>,
+    caller: &mut Caller<'_>,
     func: &'static str,
     ptr: u32,
     len: u32,
@@ -150,9 +150,9 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         )| {
             Box::new(async move {
                 const F: &str = "lunatic::networking::tls_bind";
-                let certs = mem::read(&caller, F, certs, certs_len)?;
-                let keys = mem::read(&caller, F, keys, keys_len)?;
-                let addr = socket_address(&caller, F, ty, ptr, port, flow, scope)?;
+                let certs = mem::read(&mut caller, F, certs, certs_len)?;
+                let keys = mem::read(&mut caller, F, keys, keys_len)?;
+                let addr = socket_address(&mut caller, F, ty, ptr, port, flow, scope)?;
                 let outcome = match server_config(&certs, &keys) {
                     Ok(config) => TcpListener::bind(addr).await.map(|listener| TlsListener {
                         listener,
@@ -248,9 +248,9 @@ fn add_connect(linker: &mut Linker<ProcessState>) -> Result<()> {
         )| {
             Box::new(async move {
                 const F: &str = "lunatic::networking::tls_connect";
-                let host = String::from_utf8(mem::read(&caller, F, host, host_len)?)
+                let host = String::from_utf8(mem::read(&mut caller, F, host, host_len)?)
                     .map_err(|_| fail(F, "the host name is not UTF-8"))?;
-                let pems = certificates(&caller, F, certs, certs_len)?;
+                let pems = certificates(&mut caller, F, certs, certs_len)?;
                 let connect = async {
                     let config = client_config(&pems)?;
                     let name = ServerName::try_from(host.clone()).map_err(invalid)?;

@@ -22,7 +22,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
          (ty, ptr, port, flow, scope, id_ptr): (u32, u32, u32, u32, u32, u32)| {
             Box::new(async move {
                 const F: &str = "lunatic::networking::udp_bind";
-                let addr = socket_address(&caller, F, ty, ptr, port, flow, scope)?;
+                let addr = socket_address(&mut caller, F, ty, ptr, port, flow, scope)?;
                 let bound = UdpSocket::bind(addr).await;
                 let outcome = bound.map(|s| caller.data_mut().net().udp_sockets.add(Arc::new(s)));
                 report(&mut caller, F, id_ptr, outcome)
@@ -78,7 +78,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         |mut caller: Caller<'_>, (id, ptr, len, opaque): (u64, u32, u32, u32)| {
             Box::new(async move {
                 const F: &str = "lunatic::networking::udp_receive";
-                mem::read(&caller, F, ptr, len)?;
+                mem::read(&mut caller, F, ptr, len)?;
                 let s = socket(&mut caller, F, id)?;
                 let mut buf = vec![0; len as usize];
                 match wait(&mut caller, None, s.recv(&mut buf))
@@ -100,7 +100,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         |mut caller: Caller<'_>, (id, ptr, len, opaque, addr_ptr): (u64, u32, u32, u32, u32)| {
             Box::new(async move {
                 const F: &str = "lunatic::networking::udp_receive_from";
-                mem::read(&caller, F, ptr, len)?;
+                mem::read(&mut caller, F, ptr, len)?;
                 let s = socket(&mut caller, F, id)?;
                 let mut buf = vec![0; len as usize];
                 match wait(&mut caller, None, s.recv_from(&mut buf))
@@ -124,7 +124,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         |mut caller: Caller<'_>, (id, ty, ptr, port, flow, scope, ms, id_ptr): (u64, u32, u32, u32, u32, u32, u64, u32)| {
             Box::new(async move {
                 const F: &str = "lunatic::networking::udp_connect";
-                let addr = socket_address(&caller, F, ty, ptr, port, flow, scope)?;
+                let addr = socket_address(&mut caller, F, ty, ptr, port, flow, scope)?;
                 let s = socket(&mut caller, F, id)?;
                 match wait(&mut caller, millis(ms), s.connect(addr)).await {
                     Some(outcome) => report(&mut caller, F, id_ptr, outcome.map(|()| 0)),
@@ -150,8 +150,8 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         )| {
             Box::new(async move {
                 const F: &str = "lunatic::networking::udp_send_to";
-                let addr = socket_address(&caller, F, ty, addr_ptr, port, flow, scope)?;
-                let bytes = mem::read(&caller, F, ptr, len)?;
+                let addr = socket_address(&mut caller, F, ty, addr_ptr, port, flow, scope)?;
+                let bytes = mem::read(&mut caller, F, ptr, len)?;
                 let s = socket(&mut caller, F, id)?;
                 let sent = wait(&mut caller, None, s.send_to(&bytes, addr))
                     .await
@@ -166,7 +166,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         |mut caller: Caller<'_>, (id, ptr, len, opaque): (u64, u32, u32, u32)| {
             Box::new(async move {
                 const F: &str = "lunatic::networking::udp_send";
-                let bytes = mem::read(&caller, F, ptr, len)?;
+                let bytes = mem::read(&mut caller, F, ptr, len)?;
                 let s = socket(&mut caller, F, id)?;
                 let sent = wait(&mut caller, None, s.send(&bytes))
                     .await

@@ -161,7 +161,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         "open",
         |mut caller: Caller<'_>, ptr: u32, len: u32, id_ptr: u32| -> Result<u64> {
             const F: &str = "lunatic::sqlite::open";
-            let path = mem::read_str(&caller, F, ptr, len)?;
+            let path = mem::read_str(&mut caller, F, ptr, len)?;
             let opened = if allowed(caller.data(), &path) {
                 rusqlite::Connection::open(&path).map_err(|e| e.to_string())
             } else {
@@ -188,7 +188,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         "execute",
         |mut caller: Caller<'_>, id: u64, ptr: u32, len: u32| -> Result<u32> {
             const F: &str = "lunatic::sqlite::execute";
-            let sql = mem::read_str(&caller, F, ptr, len)?;
+            let sql = mem::read_str(&mut caller, F, ptr, len)?;
             let c = conn(&mut caller, F, id)?;
             let result = c.db.lock().expect("sqlite lock").execute_batch(&sql);
             Ok(match result {
@@ -206,7 +206,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         "query_prepare",
         |mut caller: Caller<'_>, id: u64, ptr: u32, len: u32| -> Result<u64> {
             const F: &str = "lunatic::sqlite::query_prepare";
-            let sql = mem::read_str(&caller, F, ptr, len)?;
+            let sql = mem::read_str(&mut caller, F, ptr, len)?;
             let c = conn(&mut caller, F, id)?;
             let columns = {
                 let db = c.db.lock().expect("sqlite lock");
@@ -229,7 +229,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         "bind_value",
         |mut caller: Caller<'_>, id: u64, ptr: u32, len: u32| -> Result<()> {
             const F: &str = "lunatic::sqlite::bind_value";
-            let bytes = mem::read(&caller, F, ptr, len)?;
+            let bytes = mem::read(&mut caller, F, ptr, len)?;
             let binds = wire::decode_binds(&bytes).map_err(|e| fail(F, e))?;
             stmt(&mut caller, F, id)?.binds.extend(binds);
             Ok(())
