@@ -138,6 +138,24 @@ pub fn count(n: u64) -> String {
     n.to_string()
 }
 
+/// Bytes as people read them, in powers of 1024: `512 B`, `64.0 KiB`, `16.0 MiB`, `2.00 GiB`.
+pub fn bytes(n: u64) -> String {
+    const STEPS: &[(u64, &str)] = &[(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for &(step, unit) in STEPS {
+        if n >= step {
+            let v = n as f64 / step as f64;
+            return if v >= 100.0 {
+                format!("{v:.0} {unit}")
+            } else if v >= 10.0 {
+                format!("{v:.1} {unit}")
+            } else {
+                format!("{v:.2} {unit}")
+            };
+        }
+    }
+    format!("{n} B")
+}
+
 /// lunatic's units (from a guest) as fuel; 0 stays "no limit".
 pub fn fuel_from_lunatic_units(units: u64) -> Option<u64> {
     (units != 0).then(|| units.saturating_mul(LUNATIC_FUEL_UNIT))
@@ -199,6 +217,9 @@ mod tests {
         assert_eq!(fuel(12_345), "12.3k fuel");
         assert_eq!(fuel(4_500_000), "4.50M fuel");
         assert_eq!(fuel(123_456_789), "123M fuel");
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(16 << 20), "16.0 MiB");
+        assert_eq!(bytes(1536), "1.50 KiB");
     }
 
     #[test]

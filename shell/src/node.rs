@@ -56,11 +56,16 @@ async fn run(args: NodeArgs) -> anyhow::Result<ExitCode> {
         _ = term.recv() => {}
         _ = tokio::signal::ctrl_c() => {}
     }
-    cluster.leave().await;
+    let goodbye = cluster.leave().await;
     eprintln!(
-        "grain: node {} left cluster {}",
+        "grain: node {} left cluster {}{}",
         cluster.name(),
-        cluster.cluster()
+        cluster.cluster(),
+        if goodbye {
+            ""
+        } else {
+            " (the NATS server did not answer: no goodbye; its peers see it go down)"
+        }
     );
     rt.shutdown();
     Ok(ExitCode::SUCCESS)

@@ -91,8 +91,10 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         None => (Runtime::new(config)?, None),
     };
     let status = run_on(&rt, &args).await;
-    if let Some(cluster) = cluster {
-        cluster.leave().await;
+    if let Some(cluster) = cluster
+        && !cluster.leave().await
+    {
+        eprintln!("grain: the NATS server did not answer: left the cluster without a goodbye");
     }
     status
 }

@@ -81,8 +81,10 @@ impl Cluster {
     }
 
     /// Leaves the cluster in order: peers hear of it at once (its links and monitors fire
-    /// there with `noconnection`), and its registry entries go.
-    pub async fn leave(&self) {
-        super::join::leave(&self.inner).await;
+    /// there with `noconnection`), and its registry entries go. Never waits more than a
+    /// few seconds: when the server does not answer, it leaves without a goodbye and says
+    /// so (false).
+    pub async fn leave(&self) -> bool {
+        super::join::leave(&self.inner).await
     }
 }

@@ -237,8 +237,20 @@ impl ClusterInner {
 }
 
 /// Leaves in order: a last heartbeat saying so, the registry entries removed.
-pub(crate) async fn leave(inner: &ClusterInner) {
+/// How long a leaving node tries to say goodbye; a node whose server is gone leaves
+/// without it (its peers see its heartbeats stop, and its entries expire).
+const LEAVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Leaves the cluster; false if the server did not answer in time (the node leaves all the
+/// same, without a goodbye).
+pub(crate) async fn leave(inner: &ClusterInner) -> bool {
     inner.leaving.store(true, Ordering::Relaxed);
+    tokio::time::timeout(LEAVE_TIMEOUT, goodbye(inner))
+        .await
+        .is_ok()
+}
+
+async fn goodbye(inner: &ClusterInner) {
     inner.heartbeat().await;
     let _ = inner.registry.delete(format!("id.{}", inner.id)).await;
     let name = format!("name.{}", inner.name);

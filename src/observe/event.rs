@@ -214,6 +214,18 @@ pub enum Limit {
     Mailbox,
 }
 
+impl Limit {
+    /// A value of this limit with its unit: `1.00M fuel`, `16.0 MiB`, `1000 messages`.
+    pub fn amount(self, value: u64) -> String {
+        match self {
+            Limit::Fuel => crate::quantity::fuel(value),
+            Limit::Memory => crate::quantity::bytes(value),
+            Limit::Processes => format!("{value} processes"),
+            Limit::Mailbox => format!("{value} messages"),
+        }
+    }
+}
+
 impl std::fmt::Display for Limit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {

@@ -111,6 +111,15 @@ impl Nats {
         format!("nats://{}", self.addr)
     }
 
+    /// Kills the server (SIGKILL) for good.
+    #[allow(dead_code, reason = "used by the shell's tests only")]
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
     /// Kills the server (SIGKILL) and starts it again on the same port and store.
     #[allow(dead_code, reason = "used by the shell's tests only")]
     pub fn restart(&mut self) {

@@ -178,6 +178,27 @@ fn across_a_nats_restart_every_sender_is_complete_or_noconnection_never_a_hole()
     ring_goes_round(&nats, &cluster, "a2", 3, 300);
 }
 
+/// A node told to stop when its server is gone leaves at once, without a goodbye, and
+/// says so; it never waits for a server that may not come back.
+#[test]
+fn a_node_stops_promptly_when_its_server_is_gone() {
+    let mut nats = Nats::start();
+    let cluster = cluster_name("gone");
+    let mut b = Member::node(&nats.url(), &cluster, "b");
+    nats.kill();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let asked = std::time::Instant::now();
+    b.signal(libc::SIGTERM);
+    assert_eq!(b.wait(), 0, "{}", b.stderr());
+    assert!(
+        asked.elapsed() < std::time::Duration::from_secs(10),
+        "took {:?}",
+        asked.elapsed()
+    );
+    assert!(b.stderr().contains("left cluster"), "{}", b.stderr());
+    assert!(b.stderr().contains("no goodbye"), "{}", b.stderr());
+}
+
 #[test]
 fn a_partition_breaks_both_sides_of_a_link_and_heals() {
     let nats = Nats::start();

@@ -98,7 +98,10 @@ pub(crate) fn what(e: &Event) -> (Color, String) {
                 old.map_or_else(|| "-".to_owned(), |p| p.to_string())
             ),
         ),
-        EventKind::LimitHit { limit, value } => (Color::Magenta, format!("{limit} hit ({value})")),
+        EventKind::LimitHit { limit, value } => (
+            Color::Magenta,
+            format!("{limit} hit ({})", limit.amount(*value)),
+        ),
         EventKind::GaveUp { reason } => (Color::Red, format!("supervisor gave up: {reason}")),
         EventKind::NodeUp { node, name } => (Color::Green, format!("node {name} ({node}) up")),
         EventKind::NodeDown { node, name, reason } => {

@@ -278,3 +278,32 @@ fn notices_wrap_and_are_never_cut_off() {
     let last = screen.lines().last().unwrap();
     assert!(last.ends_with('…'), "{screen}");
 }
+
+/// A limit hit shows its value with its unit (1 fuel = 1 wasm instruction).
+#[test]
+fn a_limit_hit_names_its_unit() {
+    use grain::observe::{Event, EventKind, Limit, Update};
+    let mut m = model();
+    let mut snapshot = fixture::snapshot();
+    snapshot.events.push(Event {
+        at_us: 10_500_000,
+        pid: grain::Pid(3),
+        kind: EventKind::LimitHit {
+            limit: Limit::Fuel,
+            value: 10_000_000,
+        },
+    });
+    snapshot.events.push(Event {
+        at_us: 10_600_000,
+        pid: grain::Pid(2),
+        kind: EventKind::LimitHit {
+            limit: Limit::Memory,
+            value: 16 << 20,
+        },
+    });
+    grain_tui::update(&mut m, grain_tui::Msg::Update(Update::Full(snapshot)));
+    keys(&mut m, "e");
+    let screen = fixture::text(&draw(&m, 100, 20));
+    assert!(screen.contains("fuel limit hit (10.0M fuel)"), "{screen}");
+    assert!(screen.contains("memory limit hit (16.0 MiB)"), "{screen}");
+}
