@@ -138,22 +138,13 @@ pub fn count(n: u64) -> String {
     n.to_string()
 }
 
-/// Bytes as people read them, in powers of 1024: `512 B`, `64.0 KiB`, `16.0 MiB`, `2.00 GiB`.
+/// Bytes as people read them, in powers of 1024: `512 B`, `64 KiB`, `16.0 MiB`.
 pub fn bytes(n: u64) -> String {
-    const STEPS: &[(u64, &str)] = &[(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
-    for &(step, unit) in STEPS {
-        if n >= step {
-            let v = n as f64 / step as f64;
-            return if v >= 100.0 {
-                format!("{v:.0} {unit}")
-            } else if v >= 10.0 {
-                format!("{v:.1} {unit}")
-            } else {
-                format!("{v:.2} {unit}")
-            };
-        }
+    match n {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1 << 20) as f64),
+        b if b >= 1 << 10 => format!("{} KiB", b / 1024),
+        b => format!("{b} B"),
     }
-    format!("{n} B")
 }
 
 /// lunatic's units (from a guest) as fuel; 0 stays "no limit".
@@ -219,7 +210,7 @@ mod tests {
         assert_eq!(fuel(123_456_789), "123M fuel");
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(16 << 20), "16.0 MiB");
-        assert_eq!(bytes(1536), "1.50 KiB");
+        assert_eq!(bytes(1536), "1 KiB");
     }
 
     #[test]

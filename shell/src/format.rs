@@ -102,9 +102,5 @@ pub fn message(m: &Message, decode: Option<Render<'_>>) -> String {
 
 /// Bytes in KiB/MiB.
 pub fn size(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1 << 20) as f64),
-        b if b >= 1 << 10 => format!("{} KiB", b / 1024),
-        b => format!("{b} B"),
-    }
+    grain::quantity::bytes(bytes)
 }
