@@ -88,8 +88,12 @@ pub struct Trap {
     pub kind: TrapKind,
     /// A human-readable message, e.g. the host function that refused a bad pointer.
     pub message: String,
-    /// The wasm call stack at the trap, innermost frame first.
+    /// The wasm call stack at the trap, innermost frame first (at most
+    /// [`crate::backtrace::MAX_FRAMES`]).
     pub backtrace: Vec<Frame>,
+    /// The stack went deeper than `backtrace` shows.
+    #[serde(default)]
+    pub backtrace_cut: bool,
 }
 
 impl Trap {
@@ -99,6 +103,7 @@ impl Trap {
             kind,
             message: message.into(),
             backtrace: Vec::new(),
+            backtrace_cut: false,
         }
     }
 }
@@ -106,13 +111,7 @@ impl Trap {
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}: {}", self.kind, self.message)?;
-        if !self.backtrace.is_empty() {
-            writeln!(f, "wasm backtrace:")?;
-            for (i, frame) in self.backtrace.iter().enumerate() {
-                writeln!(f, "  {i:>3}: {frame}")?;
-            }
-        }
-        Ok(())
+        crate::backtrace::write(f, &self.backtrace, self.backtrace_cut)
     }
 }
 
@@ -224,7 +223,7 @@ pub(crate) fn classify(error: &wasmtime::Error) -> ExitReason {
     } else {
         (TrapKind::Other, format!("{error:#}"))
     };
-    let backtrace = error
+    let mut backtrace: Vec<Frame> = error
         .downcast_ref::<wasmtime::WasmBacktrace>()
         .map(|bt| {
             bt.frames()
@@ -237,10 +236,14 @@ pub(crate) fn classify(error: &wasmtime::Error) -> ExitReason {
                 .collect()
         })
         .unwrap_or_default();
+    // wasmtime keeps one frame more than a trap shows, so a deeper stack is known.
+    let backtrace_cut = backtrace.len() > crate::backtrace::MAX_FRAMES;
+    backtrace.truncate(crate::backtrace::MAX_FRAMES);
     ExitReason::Trap(Trap {
         kind,
         message,
         backtrace,
+        backtrace_cut,
     })
 }
 

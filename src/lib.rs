@@ -21,6 +21,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod backtrace;
 pub mod cluster;
 pub mod config;
 pub mod error;

@@ -25,7 +25,9 @@ pub(crate) fn build(config: &RuntimeConfig) -> Result<Engine, Error> {
     let mut wasm = Config::new();
     wasm.consume_fuel(config.count_fuel)
         .epoch_interruption(true)
-        .wasm_backtrace_max_frames(std::num::NonZeroUsize::new(64))
+        .wasm_backtrace_max_frames(std::num::NonZeroUsize::new(
+            crate::backtrace::MAX_FRAMES + 1,
+        ))
         .wasm_backtrace_details(WasmBacktraceDetails::Disable)
         .allocation_strategy(InstanceAllocationStrategy::OnDemand)
         .memory_reservation(0)

@@ -108,6 +108,18 @@ async fn infinite_recursion_is_a_stack_overflow_trap() {
         Some(TrapKind::StackOverflow),
         "{reason}"
     );
+    // The trace keeps the innermost 64 frames, says it was cut, and folds the recursion
+    // (the innermost frame, at the call that overflowed, has no offset of its own).
+    let trap = reason.trap().expect("a trap");
+    assert_eq!(trap.backtrace.len(), 64);
+    assert!(trap.backtrace_cut);
+    let text = trap.to_string();
+    assert!(
+        text.contains("… the frame above 62 more times")
+            && text.contains("… deeper frames not shown (a trace keeps the innermost 64)")
+            && text.lines().count() < 8,
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -35,9 +35,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
             record.module, record.function, record.reason
         );
         if let Some(trap) = record.reason.trap() {
-            for (i, frame) in trap.backtrace.iter().enumerate() {
-                text.push_str(&format!("\n    {i}: {frame}"));
-            }
+            text.push_str(&backtrace_lines(trap));
         }
         return Ok(Reply::with_json(text, json!(record)));
     };
@@ -169,4 +167,12 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         "messages_in": stats.messages_in(), "messages_out": stats.messages_out(),
         "permissions": perms, "traps_links": p.traps_link_deaths()});
     Ok(Reply::with_json(text, json))
+}
+
+/// A dead process's backtrace, folded as `grain run` prints it, under `ended:`.
+fn backtrace_lines(trap: &grain::Trap) -> String {
+    grain::backtrace::lines(&trap.backtrace, trap.backtrace_cut)
+        .iter()
+        .map(|line| format!("\n  {line}"))
+        .collect()
 }

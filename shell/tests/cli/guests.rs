@@ -189,6 +189,25 @@ fn a_lunatic_rs_supervisors_restarts_are_restart_events() {
     });
 }
 
+/// A Rust guest's runaway recursion prints a short, folded trace that says it was cut.
+#[test]
+fn a_stack_overflow_prints_a_folded_backtrace() {
+    let out = run_guest("hostile", &["--", "recurse"]);
+    assert_eq!(out.status, 101, "{}", out.stderr);
+    let trace: Vec<&str> = out
+        .stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("wasm backtrace:"))
+        .collect();
+    assert!(
+        trace.iter().any(|l| l.contains("more times"))
+            && trace.iter().any(|l| l.contains("deeper frames not shown"))
+            && trace.len() < 16,
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn a_hostile_rust_guest_is_contained_by_its_limits() {
     for (extra, says) in [
