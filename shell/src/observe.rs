@@ -1,7 +1,7 @@
 //! `grain observe`: the live observer on a fresh node, a program, an attached node, a
 //! cluster (as a watcher) or a recording.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -16,9 +16,21 @@ use crate::control_args::{ControlArgs, attach_target};
 /// Arguments of `grain observe`.
 #[derive(clap::Args)]
 pub struct ObserveArgs {
-    /// A program to run and watch (.wasm or .wat); without one, a fresh node whose shell
-    /// opens when the observer closes.
+    /// A program to run and watch (.wasm, .wat, or an application file .toml), with the
+    /// same options as `grain run`; without one, a fresh node whose shell opens when the
+    /// observer closes.
     program: Option<PathBuf>,
+    /// Arguments passed to the program.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        requires = "program"
+    )]
+    args: Vec<String>,
+    #[command(flatten)]
+    sandbox: crate::run::Sandbox,
+    #[command(flatten)]
+    limits: crate::run::Limits,
     /// Watch a running node through its control socket (a path or tcp://HOST:PORT).
     #[arg(long, value_name = "ADDR", conflicts_with_all = ["program", "replay", "control"])]
     attach: Option<String>,
@@ -57,15 +69,20 @@ pub fn main(args: ObserveArgs) -> anyhow::Result<ExitCode> {
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let mut shell = tokio.block_on(async { Shell::new() })?;
+    let mut shell = tokio.block_on(async {
+        Shell::with_runtime(|config| {
+            config.max_processes = args.limits.max_processes;
+            config.max_mailbox = args.limits.max_mailbox;
+        })
+    })?;
     let _server = tokio.block_on(args.control.start(&shell.rt))?;
     let title = match &args.program {
         Some(program) => {
-            let line = format!("run {:?}", program.display().to_string());
-            tokio
-                .block_on(shell.eval(&line))
-                .map_err(|e| anyhow::anyhow!("{}", e.render(&line)))?;
-            program.display().to_string()
+            tokio.block_on(start(&shell.rt, &args, program))?;
+            std::iter::once(program.display().to_string())
+                .chain(args.args.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" ")
         }
         None => "a fresh node".to_owned(),
     };
@@ -80,6 +97,27 @@ pub fn main(args: ObserveArgs) -> anyhow::Result<ExitCode> {
         grain_shell::repl::run(&mut shell, &tokio)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Starts the program as `grain run` would: an application file's root supervisor, or a
+/// module's `_start` as the node's root process with the sandbox, limits and arguments.
+async fn start(rt: &grain::Runtime, args: &ObserveArgs, program: &Path) -> anyhow::Result<()> {
+    if program.extension().is_some_and(|e| e == "toml") {
+        let app = grain::supervisor::App::load(rt, program)?;
+        let sup = rt.start_supervisor(app.spec, app.name.as_deref())?;
+        rt.mark_essential(sup.pid());
+        return Ok(());
+    }
+    let file = program.display().to_string();
+    let module = rt
+        .load_file(program)
+        .map_err(|e| anyhow::anyhow!(grain_shell::commands::suggest::load_error(&e, &file)))?;
+    let config = args
+        .sandbox
+        .root_config(&args.limits, program, &args.args)?;
+    let root = rt.spawn(&module, "_start", &[], config)?;
+    rt.mark_essential(root.pid());
+    Ok(())
 }
 
 /// `grain observe --nats URL --cluster NAME`: joins as a watcher and watches every node.

@@ -10,12 +10,8 @@ use grain::{ExitReason, PreopenDir, ProcessConfig, Runtime, RuntimeConfig, Stdio
 /// Arguments of `grain run`.
 #[derive(clap::Args)]
 pub struct RunArgs {
-    /// Grant the program a host directory (seen under the same path). Repeatable.
-    #[arg(long = "dir", value_name = "PATH")]
-    dirs: Vec<PathBuf>,
-    /// Give the program an environment variable. Repeatable.
-    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
-    env: Vec<(String, String)>,
+    #[command(flatten)]
+    sandbox: Sandbox,
     #[command(flatten)]
     limits: Limits,
     /// Serve the metrics guests record (`lunatic::metrics`) for Prometheus at
@@ -34,7 +30,42 @@ pub struct RunArgs {
     args: Vec<String>,
 }
 
-/// The limits flags of `grain run` and `grain node`.
+/// What of the host a program sees (`grain run`, `grain observe PROGRAM`).
+#[derive(clap::Args)]
+pub struct Sandbox {
+    /// Grant the program a host directory (seen under the same path). Repeatable.
+    #[arg(long = "dir", value_name = "PATH")]
+    pub dirs: Vec<PathBuf>,
+    /// Give the program an environment variable. Repeatable.
+    #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
+    pub env: Vec<(String, String)>,
+}
+
+impl Sandbox {
+    /// The root process's config for `program` run with `args`: every permission, the
+    /// limits, the command line, the environment and the directories.
+    pub fn root_config(
+        &self,
+        limits: &Limits,
+        program: &std::path::Path,
+        args: &[String],
+    ) -> anyhow::Result<ProcessConfig> {
+        let mut config = ProcessConfig::root();
+        config.max_memory = limits.max_memory;
+        config.max_fuel = limits.max_fuel;
+        config.wasi.args = std::iter::once(program.display().to_string())
+            .chain(args.iter().cloned())
+            .collect();
+        config.wasi.env = self.env.clone();
+        for dir in &self.dirs {
+            anyhow::ensure!(dir.is_dir(), "--dir {}: not a directory", dir.display());
+            config.wasi.dirs.push(PreopenDir::same_path(dir));
+        }
+        Ok(config)
+    }
+}
+
+/// The limits flags of `grain run`, `grain node` and `grain observe`.
 #[derive(clap::Args)]
 pub struct Limits {
     /// Memory limit of every process, in bytes: `1048576`, `64MiB`, `1G` (on a node: of
@@ -115,17 +146,9 @@ async fn run_on(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
     let module = rt
         .load_file(&args.module)
         .map_err(|e| anyhow::anyhow!(grain_shell::commands::suggest::load_error(&e, &file)))?;
-    let mut process_config = ProcessConfig::root();
-    process_config.max_memory = args.limits.max_memory;
-    process_config.max_fuel = args.limits.max_fuel;
-    process_config.wasi.args = std::iter::once(args.module.display().to_string())
-        .chain(args.args.iter().cloned())
-        .collect();
-    process_config.wasi.env = args.env.clone();
-    for dir in &args.dirs {
-        anyhow::ensure!(dir.is_dir(), "--dir {}: not a directory", dir.display());
-        process_config.wasi.dirs.push(PreopenDir::same_path(dir));
-    }
+    let process_config = args
+        .sandbox
+        .root_config(&args.limits, &args.module, &args.args)?;
     if crate::test_mode::is_test_binary(&module) {
         return crate::test_mode::run(&rt, &module, &args.args, process_config).await;
     }

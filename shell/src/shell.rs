@@ -141,7 +141,16 @@ impl Shell {
     /// # Errors
     /// When the runtime cannot start.
     pub fn new() -> Result<Self, grain::Error> {
-        let (config, output) = Self::runtime_config();
+        Self::with_runtime(|_| {})
+    }
+
+    /// A shell over a fresh runtime with settings of its own (`grain observe`'s limits).
+    ///
+    /// # Errors
+    /// When the runtime cannot start.
+    pub fn with_runtime(adjust: impl FnOnce(&mut RuntimeConfig)) -> Result<Self, grain::Error> {
+        let (mut config, output) = Self::runtime_config();
+        adjust(&mut config);
         let rt = Runtime::new(config)?;
         Self::owning(rt, output)
     }

@@ -167,6 +167,30 @@ fn observe_from_the_shell_and_come_back() {
     tmux(&["kill-session", "-t", &s]);
 }
 
+/// `grain observe` takes a program's arguments and `grain run`'s options: the hostile
+/// guest's `spin` under a fuel limit ends with a limit event, shown with its unit.
+#[test]
+fn observe_passes_arguments_and_limits_to_the_program() {
+    let grain = env!("CARGO_BIN_EXE_grain");
+    let guest = crate::support::guest("hostile");
+    let s = new_session(
+        "observe-args",
+        120,
+        30,
+        &format!(
+            "{grain} observe --max-fuel 200M --max-processes 50 {} spin; echo EXIT=$?; sleep 30",
+            guest.display()
+        ),
+    );
+    let first = wait_for(&s, "hostile.wasm spin");
+    assert!(first.contains("LIVE"), "{first}");
+    send_keys(&s, &["e"]);
+    wait_for(&s, "fuel limit hit (200M fuel)");
+    send_keys(&s, &["q"]);
+    wait_for(&s, "EXIT=0");
+    tmux(&["kill-session", "-t", &s]);
+}
+
 #[test]
 fn observe_a_program_or_a_fresh_node() {
     let grain = env!("CARGO_BIN_EXE_grain");
