@@ -112,6 +112,24 @@ fn parse(
     Ok(value)
 }
 
+/// A duration: a number with `ms`, `s` or `m` (`500ms`, `1s`, `2.5s`, `1m`).
+///
+/// # Errors
+/// When `text` is not such a duration.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, QuantityError> {
+    const SUFFIXES: &[(&str, u64)] = &[("ms", 1), ("s", 1_000), ("m", 60_000)];
+    let malformed = || QuantityError::Malformed {
+        text: text.to_owned(),
+        what: "a duration",
+        example: "500ms, 1s or 2.5s",
+    };
+    if !SUFFIXES.iter().any(|(s, _)| text.trim().ends_with(s)) {
+        return Err(malformed());
+    }
+    let ms = parse(text, SUFFIXES, "a duration", "500ms, 1s or 2.5s")?;
+    Ok(std::time::Duration::from_millis(ms))
+}
+
 /// Fuel as people read it, with its unit: `950 fuel`, `12.3k fuel`, `4.5M fuel`, `1.2G fuel`.
 pub fn fuel(amount: u64) -> String {
     format!("{} fuel", count(amount))
@@ -190,6 +208,16 @@ mod tests {
             parse_fuel("99999999T"),
             Err(QuantityError::TooLarge("99999999T".into()))
         );
+    }
+
+    #[test]
+    fn durations_need_a_unit() {
+        use std::time::Duration;
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2.5s"), Ok(Duration::from_millis(2_500)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert!(parse_duration("5").is_err());
+        assert!(parse_duration("5h").is_err());
     }
 
     #[test]

@@ -34,6 +34,7 @@ mod send;
 mod spawn;
 pub mod suggest;
 mod supervise;
+mod top;
 mod tree;
 mod unlink;
 mod wait;
@@ -94,6 +95,7 @@ pub const HELP: &[Help] = &[
     tree::HELP,
     mem::HELP,
     fuel::HELP,
+    top::HELP,
     metrics::HELP,
     supervise::HELP,
     children::HELP,
@@ -179,6 +181,7 @@ pub async fn run(sh: &mut Shell, cmd: &Command) -> Result<Reply, ShellError> {
         "tree" => tree::run(sh, args),
         "mem" => mem::run(sh, args).await,
         "fuel" => fuel::run(sh, args),
+        "top" => top::run(sh, args).await,
         "metrics" => metrics::run(sh, args),
         "supervise" => supervise::run(sh, args),
         "children" => children::run(sh, args),

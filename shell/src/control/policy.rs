@@ -5,7 +5,7 @@ use grain_grammar::parse_line;
 
 /// Commands that only look at the node (or at the session's own process).
 const LOOKS: &[&str] = &[
-    "help", "modules", "exports", "imports", "ps", "tree", "info", "mailbox", "mem", "fuel",
+    "help", "modules", "exports", "imports", "ps", "tree", "info", "mailbox", "mem", "fuel", "top",
     "names", "whereis", "children", "metrics", "receive", "flush", "wait", "quit", "observe",
 ];
 

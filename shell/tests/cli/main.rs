@@ -20,4 +20,6 @@ mod sessions;
 mod support;
 mod terminal;
 mod test_mode;
+mod top;
+
 mod tmux;
