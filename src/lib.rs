@@ -24,6 +24,7 @@
 pub mod backtrace;
 pub mod cluster;
 pub mod config;
+mod entry_names;
 pub mod error;
 pub mod exit;
 mod host;

@@ -17,6 +17,8 @@ struct ModuleInner {
     bytes: Arc<[u8]>,
     /// Their SHA-256 in hex, computed on first use.
     digest: std::sync::OnceLock<String>,
+    /// The names of its table's functions, read on first use.
+    table_names: std::sync::OnceLock<crate::entry_names::TableNames>,
     name: String,
     size: usize,
     compile_time: Duration,
@@ -53,6 +55,7 @@ impl Module {
             id,
             bytes,
             digest: std::sync::OnceLock::new(),
+            table_names: std::sync::OnceLock::new(),
             name,
             size,
             compile_time,
@@ -96,6 +99,19 @@ impl Module {
     /// The underlying wasmtime module.
     pub fn wasm(&self) -> &wasmtime::Module {
         &self.0.module
+    }
+
+    /// What a process spawned as `function(params)` runs when `function` is lunatic-rs's
+    /// spawn trampoline: the name of the function it calls (e.g.
+    /// `bench::spawn_parked::{{closure}}`), read from the table and the name section.
+    pub fn entry_name(&self, function: &str, params: &[crate::Param]) -> Option<String> {
+        if !function.starts_with("_lunatic_spawn_by_index") {
+            return None;
+        }
+        self.0
+            .table_names
+            .get_or_init(|| crate::entry_names::TableNames::read(&self.0.bytes))
+            .entry(function, params)
     }
 
     pub(crate) fn pre(&self) -> &wasmtime::InstancePre<ProcessState> {

@@ -107,7 +107,7 @@ pub(crate) fn row(rt: &RuntimeInner, cell: &ProcessCell) -> ProcessRow {
         parent: cell.parent,
         names,
         module: cell.module_name().to_owned(),
-        function: cell.function.clone(),
+        function: cell.runs().to_owned(),
         status: stats.status(),
         fuel_used: stats.fuel_used(),
         fuel_limit: cell.config.fuel_limit(),

@@ -42,7 +42,10 @@ pub(crate) struct ProcessCell {
     pub parent: Option<Pid>,
     /// The module of a wasm process; `None` for a host process (the shell, a supervisor).
     pub module: Option<Module>,
+    /// The export it was started with.
     pub function: String,
+    /// What it runs, when the export is lunatic-rs's spawn trampoline (`Module::entry_name`).
+    pub entry: Option<String>,
     pub config: Arc<ProcessConfig>,
     pub mailbox: Mailbox,
     pub stats: StatsSlot,
@@ -94,6 +97,7 @@ impl ProcessCell {
             parent,
             module,
             function,
+            entry: None,
             config,
             mailbox: Mailbox::default(),
             stats: StatsSlot::default(),
@@ -115,6 +119,11 @@ impl ProcessCell {
             exited: Notify::new(),
         };
         (Arc::new(cell), rx)
+    }
+
+    /// What it runs, for people: the trampoline's target, or the export.
+    pub(crate) fn runs(&self) -> &str {
+        self.entry.as_deref().unwrap_or(&self.function)
     }
 
     /// The module's name, or `host` for a host process.
@@ -181,8 +190,15 @@ impl Process {
         self.cell.module_name()
     }
 
-    /// The function it was started with.
+    /// What it runs: the function it was started with or, for a lunatic-rs process started
+    /// through the spawn trampoline, the function the trampoline calls (e.g.
+    /// `bench::spawn_parked::{{closure}}`).
     pub fn function(&self) -> &str {
+        self.cell.runs()
+    }
+
+    /// The export it was started with (the trampoline's name for a lunatic-rs process).
+    pub fn export(&self) -> &str {
         &self.cell.function
     }
 

@@ -127,6 +127,7 @@ impl RuntimeInner {
         );
         let own = Arc::get_mut(&mut cell).expect("not shared yet");
         own.rt = Arc::downgrade(self);
+        own.entry = req.module.entry_name(&req.function, &req.params);
         own.max_mailbox = self.config.max_mailbox;
         let parent = parent.filter(|p| p.module.is_some());
         if parent.is_some() {

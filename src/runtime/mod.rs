@@ -156,7 +156,7 @@ impl RuntimeInner {
         exits.push_back(ExitRecord {
             pid: cell.pid,
             module: cell.module_name().to_owned(),
-            function: cell.function.clone(),
+            function: cell.runs().to_owned(),
             parent: cell.parent,
             reason: reason.clone(),
             at_us: self.now_us(),

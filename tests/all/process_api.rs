@@ -204,3 +204,65 @@ async fn a_granted_directory_is_visible_and_nothing_else_is() {
     assert_eq!(wait(&p).await, ExitReason::Normal);
     assert_eq!(node.stdout.text(), "0\n8\n");
 }
+
+/// A lunatic-rs process runs its entry through the `_lunatic_spawn_by_index` trampoline;
+/// grain names it by the function the table slots point at (through `type_helper_wrapper`
+/// to the user's function), in `Process::function`, rows and exit records, while the
+/// export stays the trampoline.
+#[tokio::test]
+async fn a_trampoline_spawn_is_named_by_the_function_it_runs() {
+    let bytes = wat::parse_str(
+        r#"(module
+            (import "lunatic::message" "receive" (func $receive (param i32 i32 i64) (result i32)))
+            (memory (export "memory") 1)
+            (type $entry (func (param i32)))
+            (table 4 funcref)
+            (elem (i32.const 1) $_ZN7lunatic7mailbox19type_helper_wrapper17h0123456789abcdefE
+                                $_ZN5bench12spawn_parked28_$u7b$$u7b$closure$u7d$$u7d$17h0123456789abcdefE)
+            (func $_ZN7lunatic7mailbox19type_helper_wrapper17h0123456789abcdefE (param i32)
+              (call_indirect (type $entry) (local.get 0) (local.get 0)))
+            (func $_ZN5bench12spawn_parked28_$u7b$$u7b$closure$u7d$$u7d$17h0123456789abcdefE (param i32)
+              (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1))))
+            (func (export "_lunatic_spawn_by_index_0.14.1") (param i32 i32)
+              (call_indirect (type $entry) (local.get 1) (local.get 0))))"#,
+    )
+    .unwrap();
+    let node = Node::new();
+    let module = node.rt.load("bench", &bytes).unwrap();
+    let p = node
+        .rt
+        .spawn(
+            &module,
+            "_lunatic_spawn_by_index_0.14.1",
+            &[grain::Param::I32(1), grain::Param::I32(2)],
+            ProcessConfig::default(),
+        )
+        .unwrap();
+    assert_eq!(p.function(), "bench::spawn_parked::{{closure}}");
+    assert_eq!(p.export(), "_lunatic_spawn_by_index_0.14.1");
+    let mut observer = node.rt.observe();
+    let Some(grain::observe::Update::Full(snapshot)) = observer.next().await else {
+        panic!("the first update is a snapshot")
+    };
+    let row = snapshot
+        .processes
+        .into_iter()
+        .find(|r| r.pid == p.pid())
+        .expect("a row");
+    assert_eq!(row.function, "bench::spawn_parked::{{closure}}");
+    node.rt.kill(p.pid());
+    wait(&p).await;
+    let record = node.rt.exited(p.pid()).expect("remembered");
+    assert_eq!(record.function, "bench::spawn_parked::{{closure}}");
+    // A slot that names nothing leaves the export's name.
+    let q = node
+        .rt
+        .spawn(
+            &module,
+            "_lunatic_spawn_by_index_0.14.1",
+            &[grain::Param::I32(3), grain::Param::I32(0)],
+            ProcessConfig::default(),
+        )
+        .unwrap();
+    assert_eq!(q.function(), "_lunatic_spawn_by_index_0.14.1");
+}

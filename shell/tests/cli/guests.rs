@@ -189,6 +189,22 @@ fn a_lunatic_rs_supervisors_restarts_are_restart_events() {
     });
 }
 
+/// A lunatic-rs process started through the spawn trampoline shows what it runs: an
+/// AbstractProcess's entry, not `_lunatic_spawn_by_index_0.14.1`.
+#[test]
+fn ps_names_what_a_lunatic_rs_process_runs() {
+    let path = guest("abstract_process");
+    let script = format!("run {}\nreceive 500\nps", path.display());
+    let out = crate::support::run_with_input(&["shell"], &script);
+    assert!(
+        out.stdout
+            .contains("abstract_process.lunatic::ap::lifecycles::entry")
+            && !out.stdout.contains("_lunatic_spawn_by_index"),
+        "{}",
+        out.stdout
+    );
+}
+
 /// A Rust guest's runaway recursion prints a short, folded trace that says it was cut.
 #[test]
 fn a_stack_overflow_prints_a_folded_backtrace() {
