@@ -2,6 +2,7 @@
 
 mod cluster_args;
 mod control_args;
+mod coredump_args;
 mod node;
 mod observe;
 mod run;
@@ -74,6 +75,8 @@ struct ShellArgs {
     control: control_args::ControlArgs,
     #[command(flatten)]
     cluster: cluster_args::ClusterArgs,
+    #[command(flatten)]
+    coredump: coredump_args::CoredumpArgs,
 }
 
 /// The lines of a script, read as they are needed.
@@ -100,9 +103,12 @@ fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
     if let Some(attach) = &args.attach {
         return observe::attach_shell(attach, args.token.clone(), args.json, script);
     }
+    let mut runtime = grain::RuntimeConfig::default();
+    args.coredump.apply(&mut runtime)?;
+    let adjust = |config: &mut grain::RuntimeConfig| config.coredump_dir = runtime.coredump_dir;
     let mut shell = match args.cluster.config(true)? {
-        Some(cluster) => tokio.block_on(grain_shell::Shell::in_cluster(cluster))?,
-        None => tokio.block_on(async { grain_shell::Shell::new() })?,
+        Some(cluster) => tokio.block_on(grain_shell::Shell::in_cluster_with(cluster, adjust))?,
+        None => tokio.block_on(async { grain_shell::Shell::with_runtime(adjust) })?,
     };
     shell.json = args.json;
     let _server = tokio.block_on(args.control.start(&shell.rt))?;

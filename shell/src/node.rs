@@ -17,6 +17,8 @@ pub struct NodeArgs {
     limits: crate::run::Limits,
     #[command(flatten)]
     control: crate::control_args::ControlArgs,
+    #[command(flatten)]
+    coredump: crate::coredump_args::CoredumpArgs,
 }
 
 pub fn main(args: NodeArgs) -> anyhow::Result<ExitCode> {
@@ -34,12 +36,13 @@ async fn run(args: NodeArgs) -> anyhow::Result<ExitCode> {
         .ok_or_else(|| anyhow::anyhow!("grain node needs --nats URL --cluster NAME --name NODE"))?;
     config.remote_max_memory = args.limits.max_memory;
     config.remote_max_fuel = args.limits.max_fuel;
-    let runtime = RuntimeConfig {
+    let mut runtime = RuntimeConfig {
         max_processes: args.limits.max_processes,
         max_mailbox: args.limits.max_mailbox,
         stdio: Stdio::default(),
         ..RuntimeConfig::default()
     };
+    args.coredump.apply(&mut runtime)?;
     let (rt, cluster) = grain::cluster::join(config, runtime).await?;
     let up = cluster.live_nodes().len();
     eprintln!(

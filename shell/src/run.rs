@@ -22,6 +22,8 @@ pub struct RunArgs {
     control: crate::control_args::ControlArgs,
     #[command(flatten)]
     cluster: crate::cluster_args::ClusterArgs,
+    #[command(flatten)]
+    coredump: crate::coredump_args::CoredumpArgs,
     /// The program: a .wasm or .wat file, or an application file (.toml) naming modules,
     /// supervisors and children.
     module: PathBuf,
@@ -105,7 +107,7 @@ pub fn main(args: RunArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn run(args: RunArgs) -> anyhow::Result<i32> {
-    let config = RuntimeConfig {
+    let mut config = RuntimeConfig {
         max_processes: args.limits.max_processes,
         max_mailbox: args.limits.max_mailbox,
         stdio: Stdio {
@@ -114,6 +116,7 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         },
         ..RuntimeConfig::default()
     };
+    args.coredump.apply(&mut config)?;
     let (rt, cluster) = match args.cluster.config(true)? {
         Some(cluster) => {
             let (rt, cluster) = grain::cluster::join(cluster, config).await?;
@@ -163,7 +166,12 @@ async fn run_on(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
     let reason = root.wait().await;
     match &reason {
         ExitReason::Normal | ExitReason::Exit { .. } => {}
-        ExitReason::Trap(trap) => eprint!("grain: process {} trapped: {trap}", root.pid()),
+        ExitReason::Trap(trap) => {
+            eprint!("grain: process {} trapped: {trap}", root.pid());
+            if let Some(path) = rt.exited(root.pid()).and_then(|r| r.coredump) {
+                eprintln!("coredump: {}", path.display());
+            }
+        }
         other => eprintln!("grain: process {} ended: {other}", root.pid()),
     }
     Ok(reason.exit_status())

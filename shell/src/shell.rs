@@ -162,7 +162,19 @@ impl Shell {
     pub async fn in_cluster(
         cluster: grain::cluster::ClusterConfig,
     ) -> Result<Self, grain::cluster::ClusterError> {
-        let (config, output) = Self::runtime_config();
+        Self::in_cluster_with(cluster, |_| {}).await
+    }
+
+    /// [`Shell::in_cluster`] with runtime settings of its own (`--coredump`).
+    ///
+    /// # Errors
+    /// When the cluster cannot be joined.
+    pub async fn in_cluster_with(
+        cluster: grain::cluster::ClusterConfig,
+        adjust: impl FnOnce(&mut RuntimeConfig),
+    ) -> Result<Self, grain::cluster::ClusterError> {
+        let (mut config, output) = Self::runtime_config();
+        adjust(&mut config);
         let (rt, _) = grain::cluster::join(cluster, config).await?;
         Self::owning(rt, output).map_err(|e| grain::cluster::ClusterError::Nats(e.to_string()))
     }

@@ -46,6 +46,8 @@ pub(crate) struct ProcessCell {
     pub function: String,
     /// What it runs, when the export is lunatic-rs's spawn trampoline (`Module::entry_name`).
     pub entry: Option<String>,
+    /// The coredump its trap left (`process::coredump`).
+    pub coredump: std::sync::OnceLock<std::path::PathBuf>,
     pub config: Arc<ProcessConfig>,
     pub mailbox: Mailbox,
     pub stats: StatsSlot,
@@ -98,6 +100,7 @@ impl ProcessCell {
             module,
             function,
             entry: None,
+            coredump: std::sync::OnceLock::new(),
             config,
             mailbox: Mailbox::default(),
             stats: StatsSlot::default(),

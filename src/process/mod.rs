@@ -2,6 +2,7 @@
 
 mod busy;
 mod cell;
+pub mod coredump;
 mod host;
 mod inspect;
 mod limits;

@@ -144,7 +144,10 @@ async fn execute(
     }
     match outcome {
         Ok(()) => ExitReason::Normal,
-        Err(e) => classify(&e),
+        Err(e) => {
+            super::coredump::save(&rt, &cell, &e, &mut store);
+            classify(&e)
+        }
     }
 }
 

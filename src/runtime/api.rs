@@ -70,6 +70,7 @@ impl Runtime {
             ),
             cluster: std::sync::OnceLock::new(),
             essential: Mutex::default(),
+            coredumps: Default::default(),
         });
         observe::start_aggregator(&inner, subscribe_rx);
         Ok(Runtime { inner })

@@ -29,6 +29,8 @@ pub(crate) fn build(config: &RuntimeConfig) -> Result<Engine, Error> {
             crate::backtrace::MAX_FRAMES + 1,
         ))
         .wasm_backtrace_details(WasmBacktraceDetails::Disable)
+        // A coredump copies the trapped process's memories: only when asked for.
+        .coredump_on_trap(config.coredump_dir.is_some())
         .allocation_strategy(InstanceAllocationStrategy::OnDemand)
         .memory_reservation(0)
         .memory_guard_size(0)

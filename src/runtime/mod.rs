@@ -41,6 +41,9 @@ pub struct ExitRecord {
     pub parent: Option<Pid>,
     /// Why it ended.
     pub reason: crate::ExitReason,
+    /// The coredump it left, if it trapped on a node that keeps them.
+    #[serde(default)]
+    pub coredump: Option<std::path::PathBuf>,
     /// When (µs since the runtime started).
     pub at_us: u64,
 }
@@ -71,6 +74,10 @@ pub struct RuntimeConfig {
     /// The node's id in its cluster (0 outside one): the high bits of every pid it makes.
     /// [`cluster::join`](crate::cluster::join) sets it.
     pub node_id: u64,
+    /// Where a process that traps leaves a wasm coredump (`grain run --coredump DIR`); at
+    /// most [`MAX_COREDUMPS`](crate::process::coredump::MAX_COREDUMPS) per node. `None` (the
+    /// default) keeps none, and traps cost no memory copy.
+    pub coredump_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for RuntimeConfig {
@@ -84,6 +91,7 @@ impl Default for RuntimeConfig {
             count_fuel: true,
             max_mailbox: None,
             node_id: 0,
+            coredump_dir: None,
         }
     }
 }
@@ -118,6 +126,8 @@ pub(crate) struct RuntimeInner {
     pub(crate) cluster: std::sync::OnceLock<Arc<crate::cluster::ClusterInner>>,
     /// Processes whose end ends the node (`grain run`'s root, an application's supervisor).
     pub(crate) essential: std::sync::Mutex<std::collections::HashSet<Pid>>,
+    /// Coredumps written (see `process::coredump`).
+    pub(crate) coredumps: std::sync::atomic::AtomicUsize,
 }
 
 impl RuntimeInner {
@@ -159,6 +169,7 @@ impl RuntimeInner {
             function: cell.runs().to_owned(),
             parent: cell.parent,
             reason: reason.clone(),
+            coredump: cell.coredump.get().cloned(),
             at_us: self.now_us(),
         });
     }
@@ -190,6 +201,7 @@ impl RuntimeInner {
             function: String::new(),
             parent: None,
             reason,
+            coredump: None,
             at_us: self.now_us(),
         });
     }

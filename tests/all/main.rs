@@ -4,6 +4,7 @@ mod abi;
 mod abi_table;
 mod app;
 mod cluster;
+mod coredump;
 mod floods;
 mod floor;
 mod host;

@@ -37,6 +37,9 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         if let Some(trap) = record.reason.trap() {
             text.push_str(&backtrace_lines(trap));
         }
+        if let Some(path) = &record.coredump {
+            text.push_str(&format!("\n  coredump: {}", path.display()));
+        }
         return Ok(Reply::with_json(text, json!(record)));
     };
     let stats = p.stats();

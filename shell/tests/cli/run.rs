@@ -154,3 +154,41 @@ fn init_writes_a_cargo_config_once() {
     assert!(again.stderr.contains("exists already"), "{}", again.stderr);
     assert_eq!(run(&["init", "--force", dir.to_str().unwrap()]).status, 0);
 }
+
+/// `--coredump DIR`: a trap leaves a wasm coredump, named on stderr and by the shell's
+/// `info` of the dead process.
+#[test]
+fn a_trap_leaves_a_coredump_where_told() {
+    let dir = crate::support::temp_dir("coredump");
+    let dumps = dir.join("dumps");
+    let out = run(&[
+        "run",
+        "--coredump",
+        dumps.to_str().unwrap(),
+        &example("crasher"),
+    ]);
+    assert_eq!(out.status, 101);
+    let file = dumps.join("crasher-0.1.coredump");
+    assert!(
+        out.stderr
+            .contains(&format!("coredump: {}", file.display())),
+        "{}",
+        out.stderr
+    );
+    let bytes = std::fs::read(&file).expect("the coredump");
+    assert_eq!(&bytes[..4], b"\0asm", "a wasm module");
+
+    let shell_dumps = dir.join("shell");
+    let out = crate::support::run_with_input(
+        &["shell", "--coredump", shell_dumps.to_str().unwrap()],
+        "load examples/wat/crasher.wat\nc = spawn crasher._start()\nwait c\ninfo c",
+    );
+    let named = shell_dumps.join("crasher-0.2.coredump");
+    assert!(
+        out.stdout
+            .contains(&format!("coredump: {}", named.display()))
+            && named.exists(),
+        "{}",
+        out.stdout
+    );
+}
