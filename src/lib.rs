@@ -27,6 +27,7 @@ pub mod config;
 pub mod error;
 pub mod exit;
 mod host;
+pub mod log;
 pub mod mailbox;
 pub mod message;
 pub mod metrics;

@@ -17,6 +17,8 @@ pub struct NodeArgs {
     limits: crate::run::Limits,
     #[command(flatten)]
     control: crate::control_args::ControlArgs,
+    #[command(flatten)]
+    log: crate::log_args::LogArgs,
 }
 
 pub fn main(args: NodeArgs) -> anyhow::Result<ExitCode> {
@@ -41,6 +43,7 @@ async fn run(args: NodeArgs) -> anyhow::Result<ExitCode> {
         ..RuntimeConfig::default()
     };
     let (rt, cluster) = grain::cluster::join(config, runtime).await?;
+    let log = args.log.start(&rt)?;
     let up = cluster.live_nodes().len();
     eprintln!(
         "grain: node {} is node {} of cluster {} ({up} {} up)",
@@ -55,6 +58,9 @@ async fn run(args: NodeArgs) -> anyhow::Result<ExitCode> {
     tokio::select! {
         _ = term.recv() => {}
         _ = tokio::signal::ctrl_c() => {}
+    }
+    if let Some(log) = &log {
+        log.flush().await;
     }
     let goodbye = cluster.leave().await;
     eprintln!(
