@@ -28,6 +28,7 @@ mod entry_names;
 pub mod error;
 pub mod exit;
 mod host;
+pub mod log;
 pub mod mailbox;
 pub mod message;
 pub mod metrics;

@@ -3,6 +3,7 @@
 mod cluster_args;
 mod control_args;
 mod coredump_args;
+mod log_args;
 mod node;
 mod observe;
 mod run;
@@ -77,6 +78,8 @@ struct ShellArgs {
     cluster: cluster_args::ClusterArgs,
     #[command(flatten)]
     coredump: coredump_args::CoredumpArgs,
+    #[command(flatten)]
+    log: log_args::LogArgs,
 }
 
 /// The lines of a script, read as they are needed.
@@ -112,7 +115,8 @@ fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
     };
     shell.json = args.json;
     let _server = tokio.block_on(args.control.start(&shell.rt))?;
-    match script {
+    let log = tokio.block_on(async { args.log.start(&shell.rt) })?;
+    let code = match script {
         Some(lines) => {
             // Each line's transcript goes out when the line is done; a closed pipe ends
             // the run quietly.
@@ -121,17 +125,21 @@ fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
                 lines,
                 grain_shell::script::to_stdout,
             ));
-            Ok(if failures == 0 {
+            if failures == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
-            })
+            }
         }
         None => {
             grain_shell::repl::run(&mut shell, &tokio)?;
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
+    };
+    if let Some(log) = &log {
+        tokio.block_on(log.flush());
     }
+    Ok(code)
 }
 
 /// `GRAIN_LOG=info` (or `debug`, or `grain::cluster=debug`...) prints the runtime's log on

@@ -19,6 +19,8 @@ pub struct NodeArgs {
     control: crate::control_args::ControlArgs,
     #[command(flatten)]
     coredump: crate::coredump_args::CoredumpArgs,
+    #[command(flatten)]
+    log: crate::log_args::LogArgs,
 }
 
 pub fn main(args: NodeArgs) -> anyhow::Result<ExitCode> {
@@ -44,6 +46,7 @@ async fn run(args: NodeArgs) -> anyhow::Result<ExitCode> {
     };
     args.coredump.apply(&mut runtime)?;
     let (rt, cluster) = grain::cluster::join(config, runtime).await?;
+    let log = args.log.start(&rt)?;
     let up = cluster.live_nodes().len();
     eprintln!(
         "grain: node {} is node {} of cluster {} ({up} {} up)",
@@ -58,6 +61,9 @@ async fn run(args: NodeArgs) -> anyhow::Result<ExitCode> {
     tokio::select! {
         _ = term.recv() => {}
         _ = tokio::signal::ctrl_c() => {}
+    }
+    if let Some(log) = &log {
+        log.flush().await;
     }
     let goodbye = cluster.leave().await;
     eprintln!(

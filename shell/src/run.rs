@@ -24,6 +24,8 @@ pub struct RunArgs {
     cluster: crate::cluster_args::ClusterArgs,
     #[command(flatten)]
     coredump: crate::coredump_args::CoredumpArgs,
+    #[command(flatten)]
+    log: crate::log_args::LogArgs,
     /// The program: a .wasm or .wat file, or an application file (.toml) naming modules,
     /// supervisors and children.
     module: PathBuf,
@@ -124,7 +126,11 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         }
         None => (Runtime::new(config)?, None),
     };
+    let log = args.log.start(&rt)?;
     let status = run_on(&rt, &args).await;
+    if let Some(log) = log {
+        log.flush().await;
+    }
     if let Some(cluster) = cluster
         && !cluster.leave().await
     {

@@ -8,6 +8,7 @@ mod commands;
 mod control;
 mod dist_bench;
 mod guests;
+mod log;
 mod lunatic_suite;
 #[path = "../../../tests/all/nats.rs"]
 mod nats_server;
