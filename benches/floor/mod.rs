@@ -58,6 +58,20 @@ pub async fn round_trips(url: &str, trips: u64) -> Result<Vec<f64>, FloorError> 
         }
     });
     let payload = bytes::Bytes::from_static(&[0; 8]);
+    // The server may not have the answerer's subscription yet: wait until it answers.
+    let deadline = Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match asker.request(subject.clone(), payload.clone()).await {
+            Ok(_) => break,
+            Err(e)
+                if e.kind() == async_nats::client::RequestErrorKind::NoResponders
+                    && Instant::now() < deadline =>
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     for _ in 0..trips / 10 {
         asker.request(subject.clone(), payload.clone()).await?;
     }

@@ -14,7 +14,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "top",
     usage: "top [--fuel|--memory|--mailbox] [N] [--window=DURATION]",
-    summary: "the N (10) processes with the most fuel used, memory or queued messages; with --window, the most gained in that time",
+    summary: "the N (10) biggest users of fuel, memory or mailbox; with --window, of what they gained in it",
     examples: &["top", "top --memory 3", "top --fuel --window=200ms"],
 };
 
