@@ -7,18 +7,23 @@
 //! instead of the trampoline's name.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use wasmparser::{ElementItems, ElementKind, KnownCustom, Name, Operator, Parser, Payload};
 
+use crate::exit::demangle;
 use crate::process::Param;
 
-/// The prefix of lunatic-rs's spawn trampoline export.
-const TRAMPOLINE: &str = "_lunatic_spawn_by_index";
+/// Is `export` lunatic-rs's spawn trampoline (`_lunatic_spawn_by_index_<version>`)?
+pub(crate) fn is_trampoline(export: &str) -> bool {
+    export.starts_with("_lunatic_spawn_by_index")
+}
 
-/// The names of the functions in a module's table, by slot.
+/// The names of the functions in a module's table, by slot (shared: every process a
+/// trampoline starts holds its name without a copy).
 #[derive(Debug, Default)]
 pub(crate) struct TableNames {
-    by_slot: HashMap<u32, String>,
+    by_slot: HashMap<u32, Arc<str>>,
 }
 
 impl TableNames {
@@ -75,17 +80,15 @@ impl TableNames {
         };
         let by_slot = slots
             .into_iter()
-            .filter_map(|(slot, func)| Some((slot, demangle(names.get(&through_shim(func))?))))
+            .filter_map(|(slot, func)| {
+                Some((slot, demangle(names.get(&through_shim(func))?).into()))
+            })
             .collect();
         TableNames { by_slot }
     }
 
-    /// What a process spawned as `function(params)` runs, if `function` is lunatic-rs's
-    /// trampoline and its arguments name functions of the table.
-    pub(crate) fn entry(&self, function: &str, params: &[Param]) -> Option<String> {
-        if !function.starts_with(TRAMPOLINE) {
-            return None;
-        }
+    /// What the trampoline called with `params` runs, if they name functions of the table.
+    pub(crate) fn entry(&self, params: &[Param]) -> Option<Arc<str>> {
         let slot = |i: usize| match params.get(i) {
             Some(Param::I32(v)) => self.by_slot.get(&(*v as u32)),
             _ => None,
@@ -148,9 +151,4 @@ fn table_slots(element: &wasmparser::Element<'_>, out: &mut Vec<(u32, u32)>) {
             }
         }
     }
-}
-
-/// A Rust symbol demangled, without its hash.
-fn demangle(name: &str) -> String {
-    format!("{:#}", rustc_demangle::demangle(name))
 }

@@ -248,6 +248,6 @@ pub(crate) fn classify(error: &wasmtime::Error) -> ExitReason {
 }
 
 /// A readable function name: Rust symbols (legacy and v0 mangling) demangled, without hash.
-fn demangle(name: &str) -> String {
+pub(crate) fn demangle(name: &str) -> String {
     format!("{:#}", rustc_demangle::demangle(name))
 }

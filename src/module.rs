@@ -104,14 +104,14 @@ impl Module {
     /// What a process spawned as `function(params)` runs when `function` is lunatic-rs's
     /// spawn trampoline: the name of the function it calls (e.g.
     /// `bench::spawn_parked::{{closure}}`), read from the table and the name section.
-    pub fn entry_name(&self, function: &str, params: &[crate::Param]) -> Option<String> {
-        if !function.starts_with("_lunatic_spawn_by_index") {
+    pub fn entry_name(&self, function: &str, params: &[crate::Param]) -> Option<Arc<str>> {
+        if !crate::entry_names::is_trampoline(function) {
             return None;
         }
         self.0
             .table_names
             .get_or_init(|| crate::entry_names::TableNames::read(&self.0.bytes))
-            .entry(function, params)
+            .entry(params)
     }
 
     pub(crate) fn pre(&self) -> &wasmtime::InstancePre<ProcessState> {

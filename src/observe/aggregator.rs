@@ -6,7 +6,7 @@ use std::sync::{Arc, Weak};
 
 use tokio::sync::mpsc;
 
-use super::rows::{fingerprint, mark_sent, memory_of, row, totals_with};
+use super::rows::{fingerprint, mark_sent, row, totals_with};
 use super::{ClusterView, Delta, Event, EventKind, ProcessRow, Snapshot, Update};
 use crate::Pid;
 use crate::runtime::RuntimeInner;
@@ -126,7 +126,7 @@ impl Aggregator {
         let mut memory = 0;
         for entry in rt.processes.iter() {
             let cell = entry.value();
-            memory += memory_of(cell);
+            memory += cell.memory_total();
             let same = cell.stats.sent.load(Relaxed) == fingerprint(cell)
                 && !touched.contains(&cell.pid)
                 && self.sent.contains(&cell.pid);
@@ -226,7 +226,7 @@ fn rows(rt: &RuntimeInner) -> (Vec<ProcessRow>, u64) {
         .iter()
         .map(|e| {
             let cell = e.value();
-            memory += memory_of(cell);
+            memory += cell.memory_total();
             let row = row(rt, cell);
             mark_sent(rt, cell, &row);
             row

@@ -10,7 +10,7 @@ use crate::runtime::RuntimeInner;
 
 /// The node's counters, its processes' memory summed over the whole node.
 pub(crate) fn totals(rt: &RuntimeInner) -> Totals {
-    let memory = rt.processes.iter().map(|e| memory_of(e.value())).sum();
+    let memory = rt.processes.iter().map(|e| e.value().memory_total()).sum();
     totals_with(rt, memory)
 }
 
@@ -25,11 +25,6 @@ pub(crate) fn totals_with(rt: &RuntimeInner, memory: u64) -> Totals {
         memory_bytes: memory,
         rss_bytes: resident_bytes().unwrap_or(0),
     }
-}
-
-/// The memory a process holds: its linear memory and its queued messages.
-pub(crate) fn memory_of(cell: &ProcessCell) -> u64 {
-    cell.stats.memory_bytes() + cell.mailbox.bytes() as u64
 }
 
 /// This process's resident set in bytes (`VmRSS` of /proc/self/status), where Linux says.

@@ -45,7 +45,7 @@ pub(crate) struct ProcessCell {
     /// The export it was started with.
     pub function: String,
     /// What it runs, when the export is lunatic-rs's spawn trampoline (`Module::entry_name`).
-    pub entry: Option<String>,
+    pub entry: Option<Arc<str>>,
     /// The coredump its trap left (`process::coredump`).
     pub coredump: std::sync::OnceLock<std::path::PathBuf>,
     pub config: Arc<ProcessConfig>,
@@ -122,6 +122,11 @@ impl ProcessCell {
             exited: Notify::new(),
         };
         (Arc::new(cell), rx)
+    }
+
+    /// The memory it holds: its linear memory and its queued messages.
+    pub(crate) fn memory_total(&self) -> u64 {
+        self.stats.memory_bytes() + self.mailbox.bytes() as u64
     }
 
     /// What it runs, for people: the trampoline's target, or the export.
@@ -232,7 +237,7 @@ impl Process {
 
     /// The memory it holds: its linear memory and its queued messages.
     pub fn memory_total(&self) -> u64 {
-        self.cell.stats.memory_bytes() + self.mailbox_bytes() as u64
+        self.cell.memory_total()
     }
 
     /// Its links, with their tags.

@@ -2,15 +2,7 @@
 //! attached), an attached session knows the node's modules, and an unbuilt guest's error
 //! says how to build it.
 
-use crate::support::{self, Node, temp_dir};
-
-/// Every stdout line of a `--json` run, parsed; fails on a line that is not JSON.
-fn values(stdout: &str) -> Vec<serde_json::Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
-        .collect()
-}
+use crate::support::{self, Node, temp_dir, values};
 
 #[test]
 fn json_mode_prints_only_json_values_one_per_line() {

@@ -265,3 +265,11 @@ pub fn as_user<T: Send>(uid: u32, f: impl FnOnce() -> T + Send) -> T {
         .expect("the thread ran")
     })
 }
+
+/// Every stdout line of a `--json` run, parsed; fails on a line that is not JSON.
+pub fn values(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
+        .collect()
+}

@@ -1,13 +1,6 @@
 //! `top`: the processes with the most of a resource, now and over a window, biggest first.
 
-use crate::support;
-
-fn values(stdout: &str) -> Vec<serde_json::Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
-        .collect()
-}
+use crate::support::{self, values};
 
 #[test]
 fn top_ranks_by_mailbox_fuel_over_a_window_and_memory() {
