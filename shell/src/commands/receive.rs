@@ -1,4 +1,5 @@
-//! `receive [timeout_ms] [--decode=TYPE]`: take the next message from the shell's mailbox.
+//! `receive [timeout_ms] [--tag=N] [--decode=TYPE]`: take the next message (with that tag:
+//! a selective receive) from the shell's mailbox.
 
 use std::time::Duration;
 
@@ -12,9 +13,13 @@ use crate::shell::{Shell, ShellError};
 
 pub const HELP: Help = Help {
     name: "receive",
-    usage: "receive [TIMEOUT_MS] [--decode=TYPE]",
-    summary: "take the next message sent to the shell, waiting up to the timeout (5 s by default)",
-    examples: &["receive 10", "receive 10 --decode=u32"],
+    usage: "receive [TIMEOUT_MS] [--tag=N] [--decode=TYPE]",
+    summary: "take the next message sent to the shell (--tag: the next so tagged), waiting up to 5 s or TIMEOUT_MS",
+    examples: &[
+        "receive 10",
+        "receive 10 --decode=u32",
+        "receive 10 --tag=3",
+    ],
 };
 
 pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
@@ -24,14 +29,32 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         .transpose()?
         .unwrap_or(5000);
     let decode = decoder(&mut args)?;
+    let tag = args
+        .flag_value("tag")
+        .map(|a| match &a.node {
+            grain_grammar::Arg::Value(grain_grammar::Value::Int { value, .. }) => {
+                i64::try_from(*value)
+                    .map_err(|_| ShellError::at(a.span.clone(), "the tag is out of range"))
+            }
+            _ => Err(ShellError::at(
+                a.span.clone(),
+                "expected a tag (an integer)",
+            )),
+        })
+        .transpose()?;
     args.finish()?;
-    match sh.me.receive(None, Some(Duration::from_millis(ms))).await {
+    let tags = tag.map(|t| [t]);
+    let wait = Some(Duration::from_millis(ms));
+    match sh.me.receive(tags.as_ref().map(|t| &t[..]), wait).await {
         Some(m) => {
             let text = format::message(&m, decode.as_deref());
             Ok(Reply::with_json(text.clone(), json!({ "message": text })))
         }
         None => Ok(Reply::with_json(
-            format!("nothing within {ms} ms"),
+            match tag {
+                Some(t) => format!("nothing tagged {t} within {ms} ms"),
+                None => format!("nothing within {ms} ms"),
+            },
             json!({ "message": null }),
         )),
     }
