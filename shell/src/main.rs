@@ -4,6 +4,7 @@ mod cluster_args;
 mod control_args;
 mod coredump_args;
 mod log_args;
+mod metrics_args;
 mod node;
 mod observe;
 mod run;
@@ -80,6 +81,8 @@ struct ShellArgs {
     coredump: coredump_args::CoredumpArgs,
     #[command(flatten)]
     log: log_args::LogArgs,
+    #[command(flatten)]
+    metrics: metrics_args::MetricsArgs,
 }
 
 /// The lines of a script, read as they are needed.
@@ -116,6 +119,7 @@ fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
     shell.json = args.json;
     let _server = tokio.block_on(args.control.start(&shell.rt))?;
     let log = tokio.block_on(async { args.log.start(&shell.rt) })?;
+    tokio.block_on(args.metrics.start(&shell.rt))?;
     let code = match script {
         Some(lines) => {
             // Each line's transcript goes out when the line is done; a closed pipe ends

@@ -21,6 +21,8 @@ pub struct NodeArgs {
     coredump: crate::coredump_args::CoredumpArgs,
     #[command(flatten)]
     log: crate::log_args::LogArgs,
+    #[command(flatten)]
+    metrics: crate::metrics_args::MetricsArgs,
 }
 
 pub fn main(args: NodeArgs) -> anyhow::Result<ExitCode> {
@@ -47,6 +49,7 @@ async fn run(args: NodeArgs) -> anyhow::Result<ExitCode> {
     args.coredump.apply(&mut runtime)?;
     let (rt, cluster) = grain::cluster::join(config, runtime).await?;
     let log = args.log.start(&rt)?;
+    args.metrics.start(&rt).await?;
     let up = cluster.live_nodes().len();
     eprintln!(
         "grain: node {} is node {} of cluster {} ({up} {} up)",

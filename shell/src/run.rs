@@ -14,10 +14,8 @@ pub struct RunArgs {
     sandbox: Sandbox,
     #[command(flatten)]
     limits: Limits,
-    /// Serve the metrics guests record (`lunatic::metrics`) for Prometheus at
-    /// http://ADDR/metrics, e.g. `--metrics 127.0.0.1:9927`.
-    #[arg(long, value_name = "ADDR")]
-    metrics: Option<std::net::SocketAddr>,
+    #[command(flatten)]
+    metrics: crate::metrics_args::MetricsArgs,
     #[command(flatten)]
     control: crate::control_args::ControlArgs,
     #[command(flatten)]
@@ -141,13 +139,7 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
 
 async fn run_on(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
     let rt = rt.clone();
-    if let Some(addr) = args.metrics {
-        let bound = rt
-            .serve_metrics(addr)
-            .await
-            .with_context(|| format!("--metrics {addr}: cannot listen"))?;
-        eprintln!("grain: metrics at http://{bound}/metrics");
-    }
+    args.metrics.start(&rt).await?;
     if args.module.extension().is_some_and(|e| e == "toml") {
         return run_app(&rt, args).await;
     }

@@ -45,7 +45,11 @@ async fn answer(mut stream: TcpStream, rt: Weak<RuntimeInner>) -> std::io::Resul
     let line = String::from_utf8_lossy(&request);
     let path = line.split_whitespace().nth(1).unwrap_or("");
     let (status, body) = match (line.starts_with("GET "), path, rt.upgrade()) {
-        (true, "/metrics" | "/", Some(rt)) => ("200 OK", rt.metrics.prometheus()),
+        (true, "/metrics" | "/", Some(rt)) => {
+            let mut body = super::runtime::render(&rt);
+            body.push_str(&rt.metrics.prometheus());
+            ("200 OK", body)
+        }
         (true, _, Some(_)) => ("404 Not Found", "try /metrics\n".to_owned()),
         (false, _, Some(_)) => ("405 Method Not Allowed", String::new()),
         (_, _, None) => ("503 Service Unavailable", String::new()),

@@ -1,8 +1,13 @@
-//! Metrics guests record with `lunatic::metrics` (counters, gauges, histograms), one set per
-//! runtime, named by the guest. The shell shows them, and [`Metrics::prometheus`] renders
-//! them in Prometheus's text format for the endpoint `grain run --metrics ADDR` serves.
+//! Metrics: those guests record with `lunatic::metrics` (counters, gauges, histograms), one
+//! set per runtime, named by the guest, and the runtime's own (`grain_*`: processes,
+//! messages, fuel, memory, restarts, traps, limit hits). The shell shows the guests';
+//! [`Metrics::prometheus`] renders them in Prometheus's text format for the endpoint
+//! `--metrics ADDR` serves, after the runtime's.
 
 mod http;
+mod runtime;
+
+pub(crate) use runtime::RuntimeCounters;
 
 use std::fmt::Write as _;
 use std::sync::Mutex;

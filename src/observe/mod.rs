@@ -11,6 +11,6 @@ mod stats;
 pub(crate) use aggregator::start_aggregator;
 pub(crate) use event::EventSink;
 pub use event::{Event, EventKind, Limit};
-pub(crate) use rows::{row, totals};
+pub(crate) use rows::{row, totals, totals_with};
 pub use snapshot::{ClusterView, Delta, Observer, ProcessRow, Snapshot, Totals, Update};
 pub use stats::{HostCall, StatsSlot, Status};

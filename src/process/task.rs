@@ -204,6 +204,7 @@ impl RuntimeInner {
         // Observers see the exit before anybody hears of it, so a restart never shows
         // before the exit it answers.
         self.limit_hit_at_exit(cell, &reason);
+        self.counters.ended(cell, &reason);
         self.emit(
             cell.pid,
             EventKind::Exited {

@@ -63,6 +63,7 @@ impl Runtime {
             supervisors: DashMap::new(),
             recent_exits: Mutex::new(std::collections::VecDeque::new()),
             metrics: crate::metrics::Metrics::default(),
+            counters: Default::default(),
             subscribe,
             stop,
             sched: super::sched::Scheduler::start(

@@ -118,6 +118,8 @@ pub(crate) struct RuntimeInner {
     pub(crate) supervisors: DashMap<Pid, Arc<crate::supervisor::Shared>>,
     pub(crate) recent_exits: std::sync::Mutex<std::collections::VecDeque<ExitRecord>>,
     pub(crate) metrics: crate::metrics::Metrics,
+    /// The runtime's own counts for `/metrics`.
+    pub(crate) counters: crate::metrics::RuntimeCounters,
     pub(crate) subscribe: mpsc::UnboundedSender<mpsc::UnboundedSender<Update>>,
     stop: Arc<AtomicBool>,
     /// Runs the wasm processes.
@@ -151,6 +153,7 @@ impl RuntimeInner {
                 parent.stats.count_restart();
             }
         }
+        self.counters.event(&kind);
         self.events.emit(Event {
             at_us: self.now_us(),
             pid,

@@ -1,5 +1,6 @@
 //! Networking guests under `grain run`: a TCP echo server under 1,000 concurrent loopback
-//! connections, a TLS round trip with the test certificates, and the Prometheus endpoint.
+//! connections, a TLS round trip with the test certificates, and the Prometheus endpoint
+//! (the guests' metrics and the runtime's own).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -119,6 +120,83 @@ fn a_tls_round_trip_with_a_test_certificate() {
     assert_eq!(out.status, 0, "{}", out.stderr);
 }
 
+impl Node {
+    /// Where `--metrics` serves (the first line on stderr).
+    fn metrics_addr(&mut self) -> String {
+        let mut err = BufReader::new(self.child.stderr.take().expect("stderr"));
+        let mut line = String::new();
+        err.read_line(&mut line).unwrap();
+        line.trim()
+            .strip_prefix("grain: metrics at http://")
+            .and_then(|a| a.strip_suffix("/metrics"))
+            .unwrap_or_else(|| panic!("no metrics address in {line:?}"))
+            .to_owned()
+    }
+}
+
+/// The value of one sample (`name{labels} value`) of a Prometheus text.
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[test]
+fn the_runtimes_own_metrics_count_processes_traps_and_restarts() {
+    // flaky.wat restarts a worker that traps (unreachable) every 300 ms, beside an idle
+    // process: three alive at any time.
+    let wat = crate::support::root().join("examples/wat/flaky.wat");
+    let mut node = Node::start(&["run", "--metrics", "127.0.0.1:0", wat.to_str().unwrap()]);
+    let addr = node.metrics_addr();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let text = loop {
+        let response = http_get(&addr, "/metrics");
+        let traps = sample(&response, "grain_traps_total{kind=\"unreachable\"}");
+        if traps.is_some_and(|n| n >= 2.0) {
+            break response;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no two traps counted: {response}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        text.contains("# TYPE grain_processes_alive gauge\n"),
+        "{text}"
+    );
+    assert_eq!(sample(&text, "grain_processes_alive"), Some(3.0), "{text}");
+    let spawned = sample(&text, "grain_processes_spawned_total").unwrap();
+    let exited = sample(&text, "grain_processes_exited_total").unwrap();
+    assert_eq!(spawned - exited, 3.0, "{text}");
+    let traps = sample(&text, "grain_traps_total{kind=\"unreachable\"}").unwrap();
+    assert_eq!(
+        sample(&text, "grain_exits_total{reason=\"trap\"}"),
+        Some(traps),
+        "{text}"
+    );
+    // Each trap after the first was answered by a restart (the scrape may fall between).
+    let restarts = sample(&text, "grain_restarts_total").unwrap();
+    assert!(restarts >= traps - 1.0 && restarts <= traps, "{text}");
+    // Each death reached the supervisor as a message it received.
+    assert!(
+        sample(&text, "grain_messages_received_total").unwrap() >= traps - 1.0,
+        "{text}"
+    );
+    assert!(
+        sample(&text, "grain_fuel_used_total").unwrap() > 0.0,
+        "{text}"
+    );
+    assert!(
+        sample(&text, "grain_memory_bytes").unwrap() >= 3.0 * 65536.0,
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "grain_observer_events_dropped_total"),
+        Some(0.0),
+        "{text}"
+    );
+}
+
 fn http_get(addr: &str, path: &str) -> String {
     let mut s = TcpStream::connect(addr).expect("the metrics endpoint accepts");
     write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
@@ -132,15 +210,7 @@ fn guest_metrics_are_served_to_prometheus() {
     let wasm = guest("metrics");
     let mut node = Node::start(&["run", "--metrics", "127.0.0.1:0", wasm.to_str().unwrap()]);
     assert_eq!(node.line(), "metrics recorded\n");
-    let mut err = BufReader::new(node.child.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    err.read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("grain: metrics at http://")
-        .and_then(|a| a.strip_suffix("/metrics"))
-        .unwrap_or_else(|| panic!("no metrics address in {line:?}"))
-        .to_owned();
+    let addr = node.metrics_addr();
     let response = http_get(&addr, "/metrics");
     assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
     for expected in [
