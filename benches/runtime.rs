@@ -1,7 +1,9 @@
 //! Criterion benches of the runtime on the WAT workloads (`benches/workloads`): spawn,
 //! send/receive, ring, ping-pong, selective receive with a deep queue, and the cost of
-//! fuel accounting on a compute loop; spawn and ping-pong again with an observer subscribed. Each iteration is one workload run; the figure per
-//! element is the time per operation. `cargo bench --bench runtime`.
+//! fuel accounting on a compute loop; spawn and ping-pong again with an observer subscribed;
+//! ring and ping-pong with a trace alive elsewhere and with every process traced. Each
+//! iteration is one workload run; the figure per element is the time per operation.
+//! `cargo bench --bench runtime`.
 //!
 //! The side-by-side comparison with Erlang is `benches/side-by-side.sh`.
 
@@ -11,7 +13,14 @@ mod workloads;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use grain::trace::{TraceSpec, TraceTarget};
 use workloads::Bench;
+
+/// A process that waits forever, for a trace to follow.
+const IDLE: &str = r#"(module
+  (import "lunatic::message" "receive" (func $receive (param i32 i32 i64) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "park") (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1)))))"#;
 
 /// Registers a bench of export `name` with `args`, `ops` operations per run.
 fn workload(
@@ -113,6 +122,53 @@ fn benches(c: &mut Criterion) {
         &[20_000],
         20_000,
     );
+    // Tracing: a trace alive on another process (these run untraced: each traced point
+    // loads one byte), then every workload process traced (each event recorded; nobody
+    // drains, so past the buffer they are dropped and counted).
+    let elsewhere = Bench::new(true);
+    let idle = elsewhere
+        .rt
+        .load("idle", IDLE.as_bytes())
+        .expect("idle loads");
+    let parked = elsewhere
+        .rt
+        .spawn(&idle, "park", &[], grain::ProcessConfig::default())
+        .expect("spawn");
+    let _trace = elsewhere
+        .rt
+        .trace(TraceSpec::new(TraceTarget::Pid(parked.pid())))
+        .expect("trace");
+    for (id, name, args, ops) in [
+        (
+            "ring/1000x100000/trace_elsewhere",
+            "ring",
+            &[1_000, 100_000][..],
+            100_000,
+        ),
+        (
+            "ping_pong/20000/trace_elsewhere",
+            "ping_pong",
+            &[20_000][..],
+            20_000,
+        ),
+    ] {
+        workload(c, &tokio, &elsewhere, id, name, args, ops);
+    }
+    let traced = Bench::new(true);
+    let mut spec = TraceSpec::new(TraceTarget::Module("workloads".into()));
+    (spec.limit, spec.rate) = (u64::MAX, None);
+    let _all = traced.rt.trace(spec).expect("trace");
+    for (id, name, args, ops) in [
+        (
+            "ring/1000x100000/traced",
+            "ring",
+            &[1_000, 100_000][..],
+            100_000,
+        ),
+        ("ping_pong/20000/traced", "ping_pong", &[20_000][..], 20_000),
+    ] {
+        workload(c, &tokio, &traced, id, name, args, ops);
+    }
     let epoch = Bench::new(false);
     workload(
         c,

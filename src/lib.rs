@@ -41,6 +41,7 @@ pub mod registry;
 mod resources;
 pub mod runtime;
 pub mod supervisor;
+pub mod trace;
 mod wakers;
 
 pub use config::{PreopenDir, ProcessConfig, WasiConfig};

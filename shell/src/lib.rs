@@ -21,5 +21,6 @@ pub mod repl;
 pub mod script;
 pub mod settle;
 mod shell;
+pub mod tracer;
 
 pub use shell::{Pending, Shell, ShellError};

@@ -14,13 +14,18 @@ use crate::control::{Client, ControlError, Endpoint};
 pub struct LocalNode<'a> {
     shell: &'a mut Shell,
     observer: Observer,
+    trace: crate::tracer::Tracer,
 }
 
 impl<'a> LocalNode<'a> {
     /// Watches `shell`'s runtime.
     pub fn new(shell: &'a mut Shell) -> Self {
         let observer = shell.rt.observe();
-        LocalNode { shell, observer }
+        LocalNode {
+            shell,
+            observer,
+            trace: Default::default(),
+        }
     }
 }
 
@@ -39,6 +44,14 @@ impl Node for LocalNode<'_> {
         } else {
             format!("no process {pid}")
         }
+    }
+
+    fn trace(&mut self, pid: Pid, on: bool) -> String {
+        crate::tracer::toggle(&self.trace, &self.shell.rt, pid, on)
+    }
+
+    fn trace_lines(&mut self) -> (Vec<String>, bool) {
+        crate::tracer::lines_of(&self.trace)
     }
 
     fn info(&mut self, pid: Pid) -> String {
@@ -107,6 +120,20 @@ impl Node for RemoteNode {
         match self.requests.info(pid) {
             Ok((text, _)) => text,
             Err(e) => e.to_string(),
+        }
+    }
+
+    fn trace(&mut self, pid: Pid, on: bool) -> String {
+        match self.requests.trace(pid, on) {
+            Ok((text, _)) => text,
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn trace_lines(&mut self) -> (Vec<String>, bool) {
+        match self.requests.trace_lines() {
+            Ok(got) => got,
+            Err(e) => (vec![e.to_string()], true),
         }
     }
 

@@ -267,13 +267,19 @@ pub fn run(sh: &mut Shell, tokio: &tokio::runtime::Runtime) -> rustyline::Result
         "grain shell — the shell is process {}; `help` lists the commands, Ctrl-D leaves",
         sh.pid()
     );
+    // Trace events print as they come while a command runs; at the prompt, with the line.
+    let printer = crate::tracer::print_while_busy(sh.tracer.clone());
+    let at_prompt = |yes: bool| printer.at_prompt(yes);
     loop {
         print!("{}", sh.pending());
         *completions.lock().unwrap_or_else(|e| e.into_inner()) = Completions::of(sh);
         // What was typed while the last command ran waits in the terminal, and what the
         // editor read beyond one line stays in its buffer (rustyline's `buffer-redux`):
         // every line comes in turn.
-        let line = match editor.readline(PROMPT) {
+        at_prompt(true);
+        let read = editor.readline(PROMPT);
+        at_prompt(false);
+        let line = match read {
             Ok(line) => line,
             Err(rustyline::error::ReadlineError::Interrupted) => continue,
             Err(rustyline::error::ReadlineError::Eof) => break,

@@ -135,7 +135,8 @@ pub async fn eval(sh: &mut Shell, input: &str, out: &mut String, failures: &mut 
 
 /// [`eval`]'s transcript in `--json` mode: one JSON value per line — the command's result,
 /// or `{"error", "input", "column"}` (the column, from 1, of the fault), then
-/// `{"notice"}`s and `{"output"}` (what processes wrote) as they happened.
+/// `{"notice"}`s, `{"output"}` (what processes wrote) and `{"trace"}` events as they
+/// happened.
 fn json(
     sh: &mut Shell,
     input: &str,
@@ -170,6 +171,9 @@ fn json(
     }
     if !pending.output.is_empty() {
         line(out, serde_json::json!({ "output": pending.output }));
+    }
+    for t in pending.trace {
+        line(out, t.json);
     }
     quit
 }

@@ -105,6 +105,10 @@ pub struct Shell {
     pub(crate) noproc: BTreeSet<Pid>,
     /// Nodes of the cluster coming up and going down, for notices.
     node_events: Option<tokio::sync::broadcast::Receiver<grain::cluster::NodeEvent>>,
+    /// The traces `trace` started.
+    pub tracer: crate::tracer::Tracer,
+    /// Trace lines taken from the tracer but not yet shown (`trace off`'s last events).
+    pub(crate) trace_lines: Vec<crate::tracer::TraceLine>,
 }
 
 impl Drop for Shell {
@@ -124,6 +128,8 @@ pub struct Pending {
     pub output: String,
     /// Notices of nodes and of linked or monitored processes, one line each.
     pub notices: Vec<String>,
+    /// Trace events and traces that stopped, oldest first.
+    pub trace: Vec<crate::tracer::TraceLine>,
 }
 
 /// What evaluating one line produced.
@@ -212,6 +218,8 @@ impl Shell {
             notice: String::new(),
             noproc: BTreeSet::new(),
             node_events,
+            tracer: Default::default(),
+            trace_lines: Vec::new(),
             rt,
             me,
             results: Vec::new(),
@@ -359,11 +367,13 @@ impl Shell {
             own,
             output,
             notices,
+            trace,
         } = self.pending_parts();
-        // The shell's own notices, what processes wrote, then the others.
+        // The shell's own notices, what processes wrote, what traces saw, then the others.
         let line = |n: &String| format!("** {n}\n");
         let mut out: String = own.iter().map(line).collect();
         out.push_str(&output);
+        out.extend(trace.iter().map(|t| format!("{}\n", t.text)));
         out.extend(notices.iter().map(line));
         out
     }
@@ -407,10 +417,13 @@ impl Shell {
                 notices.push(format!("{pid} ({how}) ended: {why}"));
             }
         }
+        let mut trace = std::mem::take(&mut self.trace_lines);
+        trace.extend(self.tracer.drain());
         Pending {
             own,
             output,
             notices,
+            trace,
         }
     }
 

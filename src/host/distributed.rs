@@ -154,7 +154,7 @@ fn add_spawn(linker: &mut Linker<ProcessState>) -> Result<()> {
                     .await
             });
             let spawned = super::park(&mut caller, spawned).await;
-            cell.stats.leave();
+            cell.unpark();
             let (code, value) = match spawned {
                 Ok(pid) => (0, pid.id()),
                 Err(e) => (e.code(), caller.data_mut().add_error(e.to_string())),
@@ -209,7 +209,7 @@ fn add_send(linker: &mut Linker<ProcessState>) -> Result<()> {
                     code = wait_reply(&mut caller, tag, mark, ms) => code,
                     () = &mut down => TIMEOUT,
                 };
-                caller.data().cell.stats.leave();
+                caller.data().cell.unpark();
                 Ok(got)
             })
         },

@@ -64,6 +64,7 @@ pub(crate) fn deliver(
     let state = caller.data_mut();
     state.cell.stats.count_out();
     let to = Pid(pid);
+    state.cell.trace_send(to, &message);
     if state.rt.is_local(to) {
         if let Some(target) = state.target(to) {
             target.deliver(message);
@@ -119,12 +120,13 @@ async fn wait(
                         .ok()
                 }
             };
-            cell.stats.leave();
+            cell.unpark();
             message
         }
     };
     match message {
         Some(message) => {
+            cell.trace_receive(&message);
             let code = message.kind_code();
             caller.data_mut().scratch = Some(message);
             code

@@ -50,7 +50,7 @@ fn add_modules_and_configs(linker: &mut Linker<ProcessState>) -> Result<()> {
                 // Compiling is CPU-heavy: keep it off the scheduler's worker threads.
                 let compiled =
                     tokio::task::spawn_blocking(move || rt.compile("compiled", &bytes)).await;
-                cell.stats.leave();
+                cell.unpark();
                 let compiled =
                     compiled.map_err(|e| fail(F, format!("compilation task failed: {e}")))?;
                 let (code, id) = match compiled {
@@ -268,7 +268,7 @@ fn add_spawning(linker: &mut Linker<ProcessState>) -> Result<()> {
                 let sleep = tokio::time::sleep(std::time::Duration::from_millis(millis));
                 tokio::pin!(sleep);
                 super::park(&mut caller, sleep).await;
-                cell.stats.leave();
+                cell.unpark();
             })
         },
     )?;

@@ -51,6 +51,8 @@ pub(crate) struct ProcessCell {
     pub config: Arc<ProcessConfig>,
     pub mailbox: Mailbox,
     pub stats: StatsSlot,
+    /// Its trace, if one follows it.
+    pub tracing: crate::trace::TraceSlot,
     pub inspector: super::Inspector,
     /// Children waiting for this process's next yield point.
     pub start_gate: super::start_gate::StartGate,
@@ -104,6 +106,7 @@ impl ProcessCell {
             config,
             mailbox: Mailbox::default(),
             stats: StatsSlot::default(),
+            tracing: Default::default(),
             inspector: super::Inspector::default(),
             start_gate: Default::default(),
             lineage: Default::default(),
@@ -181,6 +184,11 @@ impl Process {
     /// Its pid.
     pub fn pid(&self) -> Pid {
         self.cell.pid
+    }
+
+    /// Does a trace follow it?
+    pub fn is_traced(&self) -> bool {
+        self.cell.tracing.trace_id().is_some()
     }
 
     /// The process that spawned it, if a process did.

@@ -134,6 +134,7 @@ impl RuntimeInner {
             let key = format!("{}:{}{:?}", req.module.id(), req.function, req.params);
             Arc::get_mut(&mut cell).expect("not shared yet").spawn_key = Some(key);
         }
+        self.trace_adopt(&cell);
         self.processes.insert(pid, cell.clone());
         self.spawned_total.fetch_add(1, Ordering::Relaxed);
         self.emit(

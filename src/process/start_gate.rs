@@ -53,6 +53,7 @@ impl ProcessCell {
     /// The process parks in a blocking host call: a yield point.
     pub(crate) fn park_in(&self, call: HostCall, now_us: u64) {
         self.stats.enter(call, now_us);
+        self.trace_park(call);
         self.start_gate.open();
     }
 

@@ -205,6 +205,7 @@ impl RuntimeInner {
         // before the exit it answers.
         self.limit_hit_at_exit(cell, &reason);
         self.counters.ended(cell, &reason);
+        self.trace_exit(cell, &reason);
         self.emit(
             cell.pid,
             EventKind::Exited {

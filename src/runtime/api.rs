@@ -64,6 +64,7 @@ impl Runtime {
             recent_exits: Mutex::new(std::collections::VecDeque::new()),
             metrics: crate::metrics::Metrics::default(),
             counters: Default::default(),
+            tracing: Default::default(),
             subscribe,
             stop,
             sched: super::sched::Scheduler::start(

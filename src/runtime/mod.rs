@@ -120,6 +120,8 @@ pub(crate) struct RuntimeInner {
     pub(crate) metrics: crate::metrics::Metrics,
     /// The runtime's own counts for `/metrics`.
     pub(crate) counters: crate::metrics::RuntimeCounters,
+    /// The traces alive.
+    pub(crate) tracing: crate::trace::Tracing,
     pub(crate) subscribe: mpsc::UnboundedSender<mpsc::UnboundedSender<Update>>,
     stop: Arc<AtomicBool>,
     /// Runs the wasm processes.
@@ -154,6 +156,7 @@ impl RuntimeInner {
             }
         }
         self.counters.event(&kind);
+        self.trace_lifecycle(pid, &kind);
         self.events.emit(Event {
             at_us: self.now_us(),
             pid,

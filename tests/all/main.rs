@@ -24,3 +24,4 @@ mod start_function;
 mod supervisor;
 mod support;
 mod timers;
+mod trace;

@@ -25,6 +25,15 @@ pub trait Node {
     fn kill(&mut self, pid: Pid) -> String;
     /// What the node says about a process (the shell's `info`).
     fn info(&mut self, pid: Pid) -> String;
+    /// Starts (`on`) or stops tracing a process, one at a time, with the shell's rails;
+    /// returns what to tell the user.
+    fn trace(&mut self, _pid: Pid, _on: bool) -> String {
+        "this view cannot trace".into()
+    }
+    /// The trace's lines since the last call, and whether it stopped.
+    fn trace_lines(&mut self) -> (Vec<String>, bool) {
+        (Vec::new(), false)
+    }
     /// May this connection only look (no kill)?
     fn look_only(&self) -> bool {
         false
@@ -105,6 +114,12 @@ pub fn run(
             host_at = Some(Instant::now());
         }
         update(model, Msg::Since(heard.elapsed().as_millis() as u64));
+        if model.trace.pid.is_some() {
+            let (lines, stopped) = node.trace_lines();
+            if !lines.is_empty() || stopped {
+                update(model, Msg::Trace(lines, stopped));
+            }
+        }
         screen.terminal.draw(|f| view(model, f))?;
         if event::poll(Duration::from_millis(100))?
             && let Event::Key(key) = event::read()?
@@ -128,6 +143,14 @@ fn act(node: &mut dyn Node, model: &mut Model, action: Option<Action>) {
         Some(Action::Info(pid)) => {
             let text = node.info(pid);
             update(model, Msg::Info(pid, text));
+        }
+        Some(Action::Trace(pid, on)) => {
+            let notice = node.trace(pid, on);
+            update(model, Msg::Notice(notice));
+            if on {
+                let text = node.info(pid);
+                update(model, Msg::Info(pid, text));
+            }
         }
         Some(Action::Quit) | None => {}
     }

@@ -21,7 +21,7 @@ mod view;
 
 pub use app::{Node, run};
 pub use events::shown as shown_events;
-pub use model::{Column, Input, Model, Tab};
+pub use model::{Column, Input, Model, Tab, TracePane};
 pub use nodes::Nodes;
 pub use record::{Recorder, Replay};
 pub use table::{History, Spark, Table};

@@ -94,6 +94,32 @@ pub struct Model {
     /// What the node said about the detail's process, with the moment (µs) it was asked:
     /// a paused detail shows what was said at or before the paused moment.
     pub infos: VecDeque<(u64, String)>,
+    /// The trace pane: the process traced and what its trace said, newest last.
+    pub trace: TracePane,
+}
+
+/// The observer's trace of one process (`T`), with the shell's rails.
+#[derive(Debug, Clone, Default)]
+pub struct TracePane {
+    /// The process traced now (`None` once the trace stopped or was stopped).
+    pub pid: Option<Pid>,
+    /// The process the lines are of.
+    pub of: Option<Pid>,
+    /// The trace's lines, oldest first (at most [`TracePane::KEPT`]).
+    pub lines: VecDeque<String>,
+}
+
+impl TracePane {
+    /// How many lines the pane keeps.
+    pub const KEPT: usize = 500;
+
+    /// Adds lines; the oldest go past [`TracePane::KEPT`].
+    pub fn push(&mut self, lines: Vec<String>) {
+        self.lines.extend(lines);
+        while self.lines.len() > Self::KEPT {
+            self.lines.pop_front();
+        }
+    }
 }
 
 /// How long without an update before the header says the data is behind (ms).
@@ -131,6 +157,7 @@ impl Model {
             branches: Vec::new(),
             events: EventsView::default(),
             infos: VecDeque::new(),
+            trace: TracePane::default(),
         }
     }
 

@@ -23,6 +23,8 @@ pub enum Msg {
     Ended,
     /// This long (ms) has passed since the node's last update.
     Since(u64),
+    /// New lines of the trace; `true` when the trace stopped (its last line says why).
+    Trace(Vec<String>, bool),
 }
 
 /// What the model asks of the node or the program.
@@ -34,6 +36,9 @@ pub enum Action {
     Kill(Pid),
     /// Fetch `info` about this process.
     Info(Pid),
+    /// Start (`true`) or stop tracing this process (one trace at a time: starting one
+    /// stops the last).
+    Trace(Pid, bool),
 }
 
 /// Folds one message into the model.
@@ -69,6 +74,13 @@ pub fn update(m: &mut Model, msg: Msg) -> Option<Action> {
         }
         Msg::Since(ms) => {
             m.quiet_ms = ms;
+            None
+        }
+        Msg::Trace(lines, stopped) => {
+            m.trace.push(lines);
+            if stopped {
+                m.trace.pid = None;
+            }
             None
         }
         Msg::Ended => {
@@ -129,6 +141,7 @@ fn key_pressed(m: &mut Model, key: KeyEvent) -> Option<Action> {
             Some(_) => m.notice = "cannot kill the past: go live first (space)".into(),
             None => {}
         },
+        KeyCode::Char('T') => return trace_key(m),
         KeyCode::Enter => {
             let pid = m.detail.or(m.selected_pid())?;
             m.detail = Some(pid);
@@ -199,6 +212,28 @@ fn key_pressed(m: &mut Model, key: KeyEvent) -> Option<Action> {
         _ => {}
     }
     None
+}
+
+/// `T`: trace the process in the detail (or the selected one), or stop its trace.
+fn trace_key(m: &mut Model) -> Option<Action> {
+    let pid = m.detail.or(m.selected_pid())?;
+    if m.replay || m.ended || m.scrub.is_some() {
+        m.notice = "cannot trace the past: go live first (space)".into();
+        return None;
+    }
+    if m.trace.pid == Some(pid) {
+        m.trace.pid = None;
+        return Some(Action::Trace(pid, false));
+    }
+    m.trace.pid = Some(pid);
+    if m.trace.of != Some(pid) {
+        m.trace.lines.clear();
+    }
+    m.trace.of = Some(pid);
+    m.detail = Some(pid);
+    m.detail_text.clear();
+    m.infos.clear();
+    Some(Action::Trace(pid, true))
 }
 
 /// Does the node shown belong to a cluster?

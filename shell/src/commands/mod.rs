@@ -35,6 +35,7 @@ mod spawn;
 pub mod suggest;
 mod supervise;
 mod top;
+mod trace;
 mod tree;
 mod unlink;
 mod wait;
@@ -96,6 +97,7 @@ pub const HELP: &[Help] = &[
     mem::HELP,
     fuel::HELP,
     top::HELP,
+    trace::HELP,
     metrics::HELP,
     supervise::HELP,
     children::HELP,
@@ -182,6 +184,7 @@ pub async fn run(sh: &mut Shell, cmd: &Command) -> Result<Reply, ShellError> {
         "mem" => mem::run(sh, args).await,
         "fuel" => fuel::run(sh, args),
         "top" => top::run(sh, args).await,
+        "trace" => trace::run(sh, args),
         "metrics" => metrics::run(sh, args),
         "supervise" => supervise::run(sh, args),
         "children" => children::run(sh, args),

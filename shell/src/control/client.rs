@@ -120,6 +120,29 @@ impl Client {
         }
     }
 
+    /// Starts (`on`) or stops this connection's trace of a process: (what the node said,
+    /// ok).
+    ///
+    /// # Errors
+    /// When the connection fails.
+    pub fn trace(&mut self, pid: Pid, on: bool) -> Result<(String, bool), ControlError> {
+        match self.ask(&Request::Trace { pid, on })? {
+            Response::Reply { text, ok, .. } => Ok((text, ok)),
+            other => Err(ControlError::Protocol(format!("{other:?}"))),
+        }
+    }
+
+    /// The lines of this connection's trace since the last ask, and whether it stopped.
+    ///
+    /// # Errors
+    /// When the connection fails.
+    pub fn trace_lines(&mut self) -> Result<(Vec<String>, bool), ControlError> {
+        match self.ask(&Request::TraceLines)? {
+            Response::Trace { lines, stopped } => Ok((lines, stopped)),
+            other => Err(ControlError::Protocol(format!("{other:?}"))),
+        }
+    }
+
     /// Turns this connection into the node's update stream, read by a thread; the channel
     /// closes when the node goes away.
     ///

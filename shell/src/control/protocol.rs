@@ -37,6 +37,16 @@ pub enum Request {
         /// Which.
         pid: Pid,
     },
+    /// Start (`on`) or stop this connection's trace of a process (one at a time, with
+    /// the shell's rails), without opening a shell session.
+    Trace {
+        /// Which.
+        pid: Pid,
+        /// Start or stop.
+        on: bool,
+    },
+    /// The lines of this connection's trace since the last ask.
+    TraceLines,
 }
 
 /// What the node answers.
@@ -59,6 +69,13 @@ pub enum Response {
     Update {
         /// The update.
         update: Update,
+    },
+    /// The answer to `TraceLines`.
+    Trace {
+        /// The events and, last, the line saying the trace stopped.
+        lines: Vec<String>,
+        /// Did the trace stop (or was there none)?
+        stopped: bool,
     },
     /// The answer to `Eval` or `Kill`.
     Reply {

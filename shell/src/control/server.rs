@@ -191,6 +191,7 @@ where
         return;
     }
     let mut shell: Option<Shell> = None;
+    let tracer = crate::tracer::Tracer::default();
     while let Ok(Some(line)) = lines.next_line().await {
         let reply = match decode_request(line.as_bytes()) {
             Ok(Request::Subscribe) => return subscribe(&rt, &mut w).await,
@@ -200,6 +201,13 @@ where
                 true => reply(format!("killed {pid}"), true),
                 false => reply(format!("no process {pid}"), false),
             },
+            Ok(Request::Trace { pid, on }) => {
+                reply(crate::tracer::toggle(&tracer, &rt, pid, on), true)
+            }
+            Ok(Request::TraceLines) => {
+                let (lines, stopped) = crate::tracer::lines_of(&tracer);
+                Response::Trace { lines, stopped }
+            }
             Ok(Request::Info { pid }) => {
                 let on = format!("node {}", policy.node);
                 match crate::commands::remote::describe(pid, &on, rt.process_info(pid)) {

@@ -22,5 +22,6 @@ mod support;
 mod terminal;
 mod test_mode;
 mod top;
+mod trace;
 
 mod tmux;

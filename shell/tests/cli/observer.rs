@@ -459,3 +459,41 @@ fn a_look_only_observer_cannot_kill_and_its_detail_opens_no_session() {
     send_keys(&session, &["q"]);
     tmux(&["kill-session", "-t", &session]);
 }
+
+/// `T` in the detail view traces the process, locally and attached: flaky's `_start`
+/// hears of each crash, spawns and links a new worker; the pane shows it; `T` stops it.
+#[test]
+fn the_observer_traces_the_process_in_its_detail() {
+    let grain = env!("CARGO_BIN_EXE_grain");
+    let dir = temp_dir("observe-trace");
+    let sock = dir.join("node.sock");
+    let node = Node::start("examples/wat/flaky.wat", sock.to_str().unwrap(), &[]);
+    node.wait_for("flaky.idle");
+    for (name, command) in [
+        (
+            "trace-attached",
+            format!("{grain} observe --attach {}; sleep 30", node.addr),
+        ),
+        (
+            "trace-local",
+            format!("{grain} observe examples/wat/flaky.wat; sleep 30"),
+        ),
+    ] {
+        let s = new_session(name, 140, 40, &command);
+        wait_for(&s, "flaky._start");
+        send_keys(&s, &["/", "_start", "Enter"]);
+        send_keys(&s, &["Enter"]);
+        wait_for(&s, "(Esc: back)");
+        send_keys(&s, &["T"]);
+        wait_for(&s, "(T stops; it stops itself");
+        // A crash every 300 ms: the notice, then the new worker spawned and linked.
+        let shown = wait_for(&s, "flaky.worker");
+        assert!(shown.contains("> spawn <0."), "{name}:\n{shown}");
+        let linked = wait_for(&s, "> link <0.");
+        assert!(linked.contains("> receive from <0."), "{name}:\n{linked}");
+        send_keys(&s, &["T"]);
+        wait_for(&s, "stopped the trace of <0.");
+        wait_for(&s, "(stopped; T traces again)");
+        tmux(&["kill-session", "-t", &s]);
+    }
+}

@@ -14,7 +14,7 @@ fn the_shell_works_in_a_real_terminal() {
         history.display(),
         env!("CARGO_BIN_EXE_grain")
     );
-    let session = new_session("shell-test", 120, 40, &command);
+    let session = new_session("shell-test", 120, 50, &command);
     wait_for(&session, "grain>");
 
     // Tab completes a command name.
@@ -54,4 +54,34 @@ fn the_shell_works_in_a_real_terminal() {
         saved.contains("load examples/wat/counter.wat"),
         "history kept: {saved}"
     );
+}
+
+/// While a command waits, trace events print as they come; at the prompt they wait for
+/// the next line, so the line being typed is never written over.
+#[test]
+fn trace_events_print_while_a_command_waits() {
+    let history = std::env::temp_dir().join(format!("grain-trace-{}.history", std::process::id()));
+    let command = format!(
+        "GRAIN_HISTORY={} {} shell",
+        history.display(),
+        env!("CARGO_BIN_EXE_grain")
+    );
+    let session = new_session("shell-trace", 120, 40, &command);
+    wait_for(&session, "grain>");
+    send_keys(&session, &["p = run examples/wat/flaky.wat", "Enter"]);
+    wait_for(&session, "p = $1 = <0.");
+    send_keys(&session, &["trace p --spawn --limit 4", "Enter"]);
+    wait_for(&session, "tracing <0.");
+    // The worker crashes every 300 ms: during the wait its restarts show, one by one.
+    send_keys(&session, &["wait p 3000", "Enter"]);
+    let during = wait_for(&session, "> spawn <0.");
+    assert!(!during.contains("still running after"), "{during}");
+    let shown = wait_for(&session, "still running after 3000 ms");
+    let stop = shown
+        .find("stopped: reached its limit of 4 events")
+        .expect(&shown);
+    assert!(stop < shown.find("still running after").unwrap(), "{shown}");
+    assert!(shown.contains("> link <0."), "{shown}");
+    send_keys(&session, &["quit", "Enter"]);
+    let _ = std::fs::remove_file(&history);
 }

@@ -110,8 +110,7 @@ pub(crate) async fn wait<F: std::future::Future>(
     fut: F,
 ) -> Option<F::Output> {
     let cell = caller.data().cell.clone();
-    cell.stats
-        .enter(HostCall::Network, caller.data().rt.now_us());
+    cell.park_in(HostCall::Network, caller.data().rt.now_us());
     let out = match timeout {
         None => {
             tokio::pin!(fut);
@@ -123,7 +122,7 @@ pub(crate) async fn wait<F: std::future::Future>(
             super::park(caller, fut).await.ok()
         }
     };
-    cell.stats.leave();
+    cell.unpark();
     out
 }
 

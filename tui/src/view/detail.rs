@@ -19,6 +19,14 @@ pub fn draw(m: &Model, pid: Pid, frame: &mut Frame, area: Rect) {
         Constraint::Length(3),
     ])
     .areas(area);
+    let text_area = if super::trace::shown(m, pid) {
+        let [info, trace] =
+            Layout::vertical([Constraint::Min(3), Constraint::Percentage(50)]).areas(text_area);
+        super::trace::draw(m, frame, trace);
+        info
+    } else {
+        text_area
+    };
     let mut lines: Vec<Line> = Vec::new();
     // Paused, every figure is of the paused moment: the table's and what the node said then.
     let when = if m.scrub.is_some() {

@@ -24,6 +24,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ("space", "pause / go live"),
     ("[ ]", "scrub back / forward in time"),
     ("k", "kill the selected process (y to confirm)"),
+    (
+        "T",
+        "trace the process (again: stop); stops itself after 100 events or 1000/s",
+    ),
     ("?", "this help"),
     ("q  Ctrl-C", "quit"),
 ];

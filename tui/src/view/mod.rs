@@ -8,6 +8,7 @@ mod footer;
 mod header;
 mod help;
 mod processes;
+mod trace;
 
 pub(crate) use events::what;
 
