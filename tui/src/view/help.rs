@@ -23,11 +23,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("< >  I", "sort column (biggest first), invert"),
     ("space", "pause / go live"),
     ("[ ]", "scrub back / forward in time"),
-    ("k", "kill the selected process (y to confirm)"),
-    (
-        "T",
-        "trace the process (again: stop); stops itself after 100 events or 1000/s",
-    ),
+    ("k  T", "kill (y confirms) / trace it (T again stops)"),
     ("?", "this help"),
     ("q  Ctrl-C", "quit"),
 ];

@@ -389,3 +389,36 @@ fn the_event_log_filters_as_typed_and_searches_older_matches() {
     key(&mut m, KeyCode::Enter);
     assert_eq!(m.notice, "no event matches \"nothing like it\"");
 }
+
+#[test]
+fn t_traces_the_detail_process_and_t_again_stops() {
+    let mut m = fixture::model();
+    assert_eq!(key(&mut m, KeyCode::Enter), Some(Action::Info(Pid(1))));
+    assert_eq!(
+        key(&mut m, KeyCode::Char('T')),
+        Some(Action::Trace(Pid(1), true))
+    );
+    assert_eq!((m.trace.pid, m.trace.of), (Some(Pid(1)), Some(Pid(1))));
+    let line = "[1.000000] <0.1> receive from <0.2> tag 1: 2 bytes \"hi\"".to_owned();
+    update(&mut m, Msg::Trace(vec![line.clone()], false));
+    assert_eq!(m.trace.lines, [line.clone()]);
+    assert_eq!(
+        key(&mut m, KeyCode::Char('T')),
+        Some(Action::Trace(Pid(1), false))
+    );
+    assert_eq!(m.trace.pid, None);
+    // A trace that stops by its rails says so and the pane keeps its lines.
+    key(&mut m, KeyCode::Char('T'));
+    update(
+        &mut m,
+        Msg::Trace(
+            vec!["trace of <0.1> stopped: reached its limit of 100 events".into()],
+            true,
+        ),
+    );
+    assert_eq!((m.trace.pid, m.trace.lines.len()), (None, 2));
+    // The past cannot be traced.
+    key(&mut m, KeyCode::Char(' '));
+    assert_eq!(key(&mut m, KeyCode::Char('T')), None);
+    assert!(m.notice.contains("cannot trace the past"), "{}", m.notice);
+}

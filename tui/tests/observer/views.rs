@@ -307,3 +307,23 @@ fn a_limit_hit_names_its_unit() {
     assert!(screen.contains("fuel limit hit (10.0M fuel)"), "{screen}");
     assert!(screen.contains("memory limit hit (16.0 MiB)"), "{screen}");
 }
+
+#[test]
+fn detail_with_its_trace_pane() {
+    let mut m = model();
+    keys(&mut m, "\nT");
+    grain_tui::update(
+        &mut m,
+        grain_tui::Msg::Info(grain::Pid(1), "links: <0.2>".into()),
+    );
+    let lines = [
+        "[1.000100] <0.1> receive from <0.2>: link died",
+        "[1.000250] <0.1> spawn <0.13> app.worker",
+        "[1.000260] <0.1> link <0.13>",
+    ];
+    grain_tui::update(
+        &mut m,
+        grain_tui::Msg::Trace(lines.iter().map(|l| l.to_string()).collect(), false),
+    );
+    insta::assert_snapshot!(fixture::text(&draw(&m, 100, 30)));
+}
