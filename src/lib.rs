@@ -33,6 +33,7 @@ pub mod mailbox;
 pub mod message;
 pub mod metrics;
 pub mod module;
+pub mod monitor;
 pub mod observe;
 mod pid;
 pub mod process;

@@ -1,5 +1,6 @@
 //! `grain`: run wasm programs as grain processes, the interactive shell, the observer.
 
+mod alert_args;
 mod cluster_args;
 mod control_args;
 mod coredump_args;
@@ -80,6 +81,8 @@ struct ShellArgs {
     #[command(flatten)]
     coredump: coredump_args::CoredumpArgs,
     #[command(flatten)]
+    alerts: alert_args::AlertArgs,
+    #[command(flatten)]
     log: log_args::LogArgs,
     #[command(flatten)]
     metrics: metrics_args::MetricsArgs,
@@ -111,7 +114,11 @@ fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
     }
     let mut runtime = grain::RuntimeConfig::default();
     args.coredump.apply(&mut runtime)?;
-    let adjust = |config: &mut grain::RuntimeConfig| config.coredump_dir = runtime.coredump_dir;
+    args.alerts.apply(&mut runtime)?;
+    let adjust = |config: &mut grain::RuntimeConfig| {
+        config.coredump_dir = runtime.coredump_dir;
+        config.alerts = runtime.alerts;
+    };
     let mut shell = match args.cluster.config(true)? {
         Some(cluster) => tokio.block_on(grain_shell::Shell::in_cluster_with(cluster, adjust))?,
         None => tokio.block_on(async { grain_shell::Shell::with_runtime(adjust) })?,

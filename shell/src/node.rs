@@ -20,6 +20,8 @@ pub struct NodeArgs {
     #[command(flatten)]
     coredump: crate::coredump_args::CoredumpArgs,
     #[command(flatten)]
+    alerts: crate::alert_args::AlertArgs,
+    #[command(flatten)]
     log: crate::log_args::LogArgs,
     #[command(flatten)]
     metrics: crate::metrics_args::MetricsArgs,
@@ -47,6 +49,7 @@ async fn run(args: NodeArgs) -> anyhow::Result<ExitCode> {
         ..RuntimeConfig::default()
     };
     args.coredump.apply(&mut runtime)?;
+    args.alerts.apply(&mut runtime)?;
     let (rt, cluster) = grain::cluster::join(config, runtime).await?;
     let log = args.log.start(&rt)?;
     args.metrics.start(&rt).await?;

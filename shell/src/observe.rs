@@ -33,6 +33,8 @@ pub struct ObserveArgs {
     limits: crate::run::Limits,
     #[command(flatten)]
     coredump: crate::coredump_args::CoredumpArgs,
+    #[command(flatten)]
+    alerts: crate::alert_args::AlertArgs,
     /// Watch a running node through its control socket (a path or tcp://HOST:PORT).
     #[arg(long, value_name = "ADDR", conflicts_with_all = ["program", "replay", "control"])]
     attach: Option<String>,
@@ -73,11 +75,13 @@ pub fn main(args: ObserveArgs) -> anyhow::Result<ExitCode> {
         .build()?;
     let mut runtime = grain::RuntimeConfig::default();
     args.coredump.apply(&mut runtime)?;
+    args.alerts.apply(&mut runtime)?;
     let mut shell = tokio.block_on(async {
         Shell::with_runtime(|config| {
             config.max_processes = args.limits.max_processes;
             config.max_mailbox = args.limits.max_mailbox;
             config.coredump_dir = runtime.coredump_dir;
+            config.alerts = runtime.alerts;
         })
     })?;
     let _server = tokio.block_on(args.control.start(&shell.rt))?;

@@ -23,6 +23,8 @@ pub struct RunArgs {
     #[command(flatten)]
     coredump: crate::coredump_args::CoredumpArgs,
     #[command(flatten)]
+    alerts: crate::alert_args::AlertArgs,
+    #[command(flatten)]
     log: crate::log_args::LogArgs,
     /// The program: a .wasm or .wat file, or an application file (.toml) naming modules,
     /// supervisors and children.
@@ -117,6 +119,7 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         ..RuntimeConfig::default()
     };
     args.coredump.apply(&mut config)?;
+    args.alerts.apply(&mut config)?;
     let (rt, cluster) = match args.cluster.config(true)? {
         Some(cluster) => {
             let (rt, cluster) = grain::cluster::join(cluster, config).await?;

@@ -109,6 +109,8 @@ pub struct Shell {
     pub tracer: crate::tracer::Tracer,
     /// Trace lines taken from the tracer but not yet shown (`trace off`'s last events).
     pub(crate) trace_lines: Vec<crate::tracer::TraceLine>,
+    /// The number of the last system-monitor alert the shell told of.
+    alerts_seen: u64,
 }
 
 impl Drop for Shell {
@@ -220,6 +222,7 @@ impl Shell {
             node_events,
             tracer: Default::default(),
             trace_lines: Vec::new(),
+            alerts_seen: rt.alerts_after(0).1,
             rt,
             me,
             results: Vec::new(),
@@ -408,6 +411,13 @@ impl Shell {
                     Some(why) => format!("node {} ({}) is down: {why}", event.name, event.id),
                     None => format!("node {} ({}) is up", event.name, event.id),
                 });
+            }
+        }
+        let (alerts, seen) = self.rt.alerts_after(self.alerts_seen);
+        self.alerts_seen = seen;
+        for e in alerts {
+            if let grain::observe::EventKind::Alert { alert } = &e.kind {
+                notices.push(format!("alert: {} {alert}", e.pid));
             }
         }
         for (pid, kind) in died {

@@ -128,6 +128,16 @@ pub(crate) fn record(event: &Event, name: Option<String>) -> Option<Record> {
             fields.push(("value", limit.amount(*value)));
             (Level::Warn, "limit")
         }
+        EventKind::Alert { alert } => {
+            fields.push(("alert", alert.name().to_owned()));
+            let (observed, threshold) = alert.observed();
+            fields.push(("observed", observed));
+            fields.push(("threshold", threshold));
+            if let crate::monitor::Alert::HostCall { call, .. } = alert {
+                fields.push(("call", call.clone()));
+            }
+            (Level::Warn, "alert")
+        }
         EventKind::NodeUp { node, name } => {
             fields.push(("node", format!("{node} ({name})")));
             (Level::Info, "node_up")

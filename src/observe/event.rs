@@ -93,6 +93,11 @@ pub enum EventKind {
         /// Its name.
         name: String,
     },
+    /// The system monitor saw something worth a look (`grain::monitor`).
+    Alert {
+        /// What.
+        alert: crate::monitor::Alert,
+    },
     /// Another node went down or could not be reached; every link and monitor to its
     /// processes fired with `noconnection`.
     NodeDown {

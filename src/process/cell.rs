@@ -53,6 +53,8 @@ pub(crate) struct ProcessCell {
     pub stats: StatsSlot,
     /// Its trace, if one follows it.
     pub tracing: crate::trace::TraceSlot,
+    /// Which of the system monitor's alerts fired for it.
+    pub alert_state: crate::monitor::AlertState,
     pub inspector: super::Inspector,
     /// Children waiting for this process's next yield point.
     pub start_gate: super::start_gate::StartGate,
@@ -107,6 +109,7 @@ impl ProcessCell {
             mailbox: Mailbox::default(),
             stats: StatsSlot::default(),
             tracing: Default::default(),
+            alert_state: Default::default(),
             inspector: super::Inspector::default(),
             start_gate: Default::default(),
             lineage: Default::default(),

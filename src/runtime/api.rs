@@ -65,6 +65,7 @@ impl Runtime {
             metrics: crate::metrics::Metrics::default(),
             counters: Default::default(),
             tracing: Default::default(),
+            monitor: Default::default(),
             subscribe,
             stop,
             sched: super::sched::Scheduler::start(
@@ -75,6 +76,7 @@ impl Runtime {
             coredumps: Default::default(),
         });
         observe::start_aggregator(&inner, subscribe_rx);
+        crate::monitor::start_monitor(&inner);
         Ok(Runtime { inner })
     }
 

@@ -78,6 +78,8 @@ pub struct RuntimeConfig {
     /// most [`MAX_COREDUMPS`](crate::process::coredump::MAX_COREDUMPS) per node. `None` (the
     /// default) keeps none, and traps cost no memory copy.
     pub coredump_dir: Option<std::path::PathBuf>,
+    /// What the system monitor alerts on (`grain::monitor`).
+    pub alerts: crate::monitor::AlertConfig,
 }
 
 impl Default for RuntimeConfig {
@@ -92,6 +94,7 @@ impl Default for RuntimeConfig {
             max_mailbox: None,
             node_id: 0,
             coredump_dir: None,
+            alerts: crate::monitor::AlertConfig::default(),
         }
     }
 }
@@ -122,8 +125,10 @@ pub(crate) struct RuntimeInner {
     pub(crate) counters: crate::metrics::RuntimeCounters,
     /// The traces alive.
     pub(crate) tracing: crate::trace::Tracing,
+    /// The system monitor's counts.
+    pub(crate) monitor: crate::monitor::MonitorState,
     pub(crate) subscribe: mpsc::UnboundedSender<mpsc::UnboundedSender<Update>>,
-    stop: Arc<AtomicBool>,
+    pub(crate) stop: Arc<AtomicBool>,
     /// Runs the wasm processes.
     pub(crate) sched: sched::Scheduler,
     /// The cluster layer, once the node has joined one.
@@ -155,13 +160,19 @@ impl RuntimeInner {
                 parent.stats.count_restart();
             }
         }
+        let restarted = matches!(kind, EventKind::Restarted { .. });
         self.counters.event(&kind);
         self.trace_lifecycle(pid, &kind);
-        self.events.emit(Event {
-            at_us: self.now_us(),
-            pid,
-            kind,
-        });
+        let at_us = self.now_us();
+        let event = Event { at_us, pid, kind };
+        if matches!(event.kind, EventKind::Alert { .. }) {
+            self.monitor.remember(&event);
+        }
+        self.events.emit(event);
+        // After the restart's own event, so a storm's alert comes after the restart.
+        if restarted {
+            self.monitor_restart(pid, at_us);
+        }
     }
 
     pub(crate) fn remember_exit(&self, cell: &ProcessCell, reason: &crate::ExitReason) {

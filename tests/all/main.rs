@@ -2,6 +2,7 @@
 
 mod abi;
 mod abi_table;
+mod alerts;
 mod app;
 mod cluster;
 mod coredump;

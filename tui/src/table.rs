@@ -43,6 +43,8 @@ pub struct Table {
     pub sparks: HashMap<Pid, Spark>,
     /// Rows highlighted after a restart, until when (µs).
     pub flash: HashMap<Pid, u64>,
+    /// Live processes the system monitor alerted on, with the last alert (highlighted).
+    pub alerts: HashMap<Pid, String>,
     /// Recent exits, for the detail of a process that is gone.
     pub exits: VecDeque<(Pid, String)>,
     /// The cluster, when the node is in one (or a watcher watches one).
@@ -125,7 +127,13 @@ impl Table {
                 self.flash.insert(e.pid, e.at_us + FLASH_US);
                 self.flash.insert(*new, e.at_us + FLASH_US);
             }
-            EventKind::Exited { reason } => push(&mut self.exits, (e.pid, reason.to_string()), 100),
+            EventKind::Exited { reason } => {
+                self.alerts.remove(&e.pid);
+                push(&mut self.exits, (e.pid, reason.to_string()), 100)
+            }
+            EventKind::Alert { alert } => {
+                self.alerts.insert(e.pid, alert.to_string());
+            }
             EventKind::NodeUp { .. } | EventKind::NodeDown { .. } => {
                 if let Some(nodes) = self.nodes.as_mut() {
                     nodes.event(e);

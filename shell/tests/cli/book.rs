@@ -11,7 +11,8 @@
 //! A command ending in ` &` starts a node in the background (it must open a control socket;
 //! its output is the line saying where); it runs until the book's sessions end. A
 //! `$ grain shell --attach ADDR` session is a shell session on that node. A
-//! `$ grain shell --json` session's output is its lines that are not input (no echo).
+//! `$ grain shell --json` session's output is its lines that are not input (no echo); a
+//! `$ grain shell --alert-...` session is a shell session with those flags.
 //!
 //! Cluster sessions: the book writes the NATS server as `nats://127.0.0.1:4222`; the
 //! tests start a real nats-server on a random port and put its address there. A
@@ -169,6 +170,9 @@ fn run(session: &Session, bg: &mut Background) -> Result<(), String> {
         ["shell", "--nats", ..] => return shell_session(session, &words[1..]),
         ["shell", "--attach", addr] => return shell_session(session, &["shell", "--attach", addr]),
         ["shell", "--json"] => return shell_session(session, &["shell", "--json"]),
+        ["shell", flag, ..] if flag.starts_with("--alert-") => {
+            return shell_session(session, &words[1..]);
+        }
         _ => {}
     }
     let out = support::run(&words[1..]);

@@ -127,3 +127,45 @@ fn a_crash_storm_is_cut_to_a_rate_and_summed_up() {
         suppressed.join("\n")
     );
 }
+
+#[test]
+fn a_growing_mailbox_is_an_alert_in_the_shell_and_in_the_log() {
+    // The shell's own mailbox grows past the bound: the monitor's next look (every
+    // 500 ms) raises one alert; the shell says it, the log writes it.
+    let script = "repeat 150 send self 1\nreceive 1500 --tag=7\nreceive 10 --tag=7";
+    let out = crate::support::run_with_input(
+        &[
+            "shell",
+            "--log",
+            "stderr",
+            "--alert-mailbox",
+            "100",
+            "--alert-memory",
+            "off",
+        ],
+        script,
+    );
+    assert!(
+        out.stdout
+            .contains("** alert: <0.1> mailbox of 150 messages (alert above 100)"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.stdout.matches("** alert:").count(), 1, "{}", out.stdout);
+    let alerts = lines_of(&out.stderr, "alert");
+    assert_eq!(alerts.len(), 1, "{}", out.stderr);
+    assert!(
+        alerts[0].contains("WARN  alert pid=<0.1>")
+            && alerts[0].contains("alert=mailbox observed=150 threshold=100"),
+        "{}",
+        alerts[0]
+    );
+    let bad = crate::support::run(&["shell", "--alert-restarts", "ten"]);
+    assert_eq!(bad.status, 2, "a usage error: {}", bad.stderr);
+    assert!(
+        bad.stderr
+            .contains("--alert-restarts ten: not a value or `off`"),
+        "{}",
+        bad.stderr
+    );
+}

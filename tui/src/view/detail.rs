@@ -47,6 +47,12 @@ pub fn draw(m: &Model, pid: Pid, frame: &mut Frame, area: Rect) {
         (None, Some(reason)) => lines.push(Line::from(format!("{pid} ended: {reason}"))),
         (None, None) => lines.push(Line::from(format!("{pid} is not in this table"))),
     }
+    if let Some(alert) = t.alerts.get(&pid) {
+        lines.push(Line::styled(
+            format!("ALERT {alert}"),
+            ratatui::style::Style::new().fg(ratatui::style::Color::LightRed),
+        ));
+    }
     if let Some(nodes) = &t.nodes {
         let remote: Vec<String> = t
             .rows

@@ -103,6 +103,7 @@ pub(crate) fn what(e: &Event) -> (Color, String) {
             format!("{limit} hit ({})", limit.amount(*value)),
         ),
         EventKind::GaveUp { reason } => (Color::Red, format!("supervisor gave up: {reason}")),
+        EventKind::Alert { alert } => (Color::LightRed, format!("ALERT {alert}")),
         EventKind::NodeUp { node, name } => (Color::Green, format!("node {name} ({node}) up")),
         EventKind::NodeDown { node, name, reason } => {
             (Color::Red, format!("node {name} ({node}) down: {reason}"))

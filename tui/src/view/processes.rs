@@ -96,6 +96,8 @@ pub fn draw(m: &Model, frame: &mut Frame, area: Rect) {
             let mut style = Style::new();
             if t.flash.contains_key(pid) {
                 style = style.fg(Color::Black).bg(Color::Yellow);
+            } else if t.alerts.contains_key(pid) {
+                style = style.fg(Color::LightRed).add_modifier(Modifier::BOLD);
             }
             if i == m.selected {
                 style = style.add_modifier(Modifier::REVERSED);

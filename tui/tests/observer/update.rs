@@ -401,7 +401,7 @@ fn t_traces_the_detail_process_and_t_again_stops() {
     assert_eq!((m.trace.pid, m.trace.of), (Some(Pid(1)), Some(Pid(1))));
     let line = "[1.000000] <0.1> receive from <0.2> tag 1: 2 bytes \"hi\"".to_owned();
     update(&mut m, Msg::Trace(vec![line.clone()], false));
-    assert_eq!(m.trace.lines, [line.clone()]);
+    assert_eq!(m.trace.lines, [line]);
     assert_eq!(
         key(&mut m, KeyCode::Char('T')),
         Some(Action::Trace(Pid(1), false))
