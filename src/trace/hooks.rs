@@ -103,38 +103,39 @@ impl RuntimeInner {
         if !self.tracing.any() {
             return;
         }
-        // A link is one event for both ends: each end's trace hears of it.
-        let records: [Option<(Pid, TraceEventKind)>; 2] = match kind {
+        // Only a traced end costs more than a lookup: the event is built for it alone.
+        let traced = |of: Pid| self.cell(of).filter(|c| c.tracing.wants(TraceKinds::SPAWN));
+        let record =
+            |cell: &ProcessCell, event| cell.tracing.record(cell.pid, self.now_us(), event);
+        match kind {
             EventKind::Spawned {
                 parent: Some(parent),
                 module,
                 function,
             } => {
-                let runs = self.cell(pid).map_or_else(
-                    || format!("{module}.{function}"),
-                    |c| format!("{module}.{}", c.runs()),
-                );
-                [
-                    Some((*parent, TraceEventKind::Spawn { child: pid, runs })),
-                    None,
-                ]
+                if let Some(cell) = traced(*parent) {
+                    let runs = self.cell(pid).map_or_else(
+                        || format!("{module}.{function}"),
+                        |c| format!("{module}.{}", c.runs()),
+                    );
+                    record(&cell, TraceEventKind::Spawn { child: pid, runs });
+                }
             }
-            EventKind::Linked { other } => [
-                Some((pid, TraceEventKind::Link { other: *other })),
-                Some((*other, TraceEventKind::Link { other: pid })),
-            ],
-            EventKind::Unlinked { other } => [
-                Some((pid, TraceEventKind::Unlink { other: *other })),
-                Some((*other, TraceEventKind::Unlink { other: pid })),
-            ],
-            _ => return,
-        };
-        for (of, event) in records.into_iter().flatten() {
-            if let Some(cell) = self.cell(of)
-                && cell.tracing.wants(TraceKinds::SPAWN)
-            {
-                cell.tracing.record(of, self.now_us(), event);
+            // A link is one event for both ends: each end's trace hears of it.
+            EventKind::Linked { other } | EventKind::Unlinked { other } => {
+                let linked = matches!(kind, EventKind::Linked { .. });
+                for (end, other) in [(pid, *other), (*other, pid)] {
+                    if let Some(cell) = traced(end) {
+                        let event = if linked {
+                            TraceEventKind::Link { other }
+                        } else {
+                            TraceEventKind::Unlink { other }
+                        };
+                        record(&cell, event);
+                    }
+                }
             }
+            _ => {}
         }
     }
 

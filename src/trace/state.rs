@@ -164,6 +164,8 @@ impl TraceSlot {
 pub(crate) struct Tracing {
     /// Traces alive: spawns and lifecycle events look further only when there are some.
     active: AtomicUsize,
+    /// Traces of modules alive: a spawn looks for one only when there are some.
+    modules: AtomicUsize,
     next_id: AtomicU64,
     traces: Mutex<Vec<Arc<TraceState>>>,
 }
@@ -180,18 +182,30 @@ impl Tracing {
         let state = Arc::new(TraceState::new(id, spec));
         let mut traces = lock(&self.traces);
         traces.push(state.clone());
-        self.active.store(traces.len(), Relaxed);
+        self.count(&traces);
         state
+    }
+
+    fn count(&self, traces: &[Arc<TraceState>]) {
+        self.active.store(traces.len(), Relaxed);
+        let modules = traces
+            .iter()
+            .filter(|t| matches!(t.spec.target, TraceTarget::Module(_)))
+            .count();
+        self.modules.store(modules, Relaxed);
     }
 
     pub(crate) fn remove(&self, id: u64) {
         let mut traces = lock(&self.traces);
         traces.retain(|t| t.id != id);
-        self.active.store(traces.len(), Relaxed);
+        self.count(&traces);
     }
 
     /// The live trace that follows processes of `module`, if any.
     pub(crate) fn of_module(&self, module: &str) -> Option<Arc<TraceState>> {
+        if self.modules.load(Relaxed) == 0 {
+            return None;
+        }
         lock(&self.traces)
             .iter()
             .find(|t| t.follows_module(module) && !t.is_stopped())

@@ -5,16 +5,20 @@ use std::time::{Duration, Instant};
 
 use crate::tmux::{new_session, screen, send_keys, wait_for};
 
-#[test]
-fn the_shell_works_in_a_real_terminal() {
-    let history =
-        std::env::temp_dir().join(format!("grain-shell-test-{}.history", std::process::id()));
+/// `grain shell` in a tmux session `name` of 120 columns, with a history file of its own.
+fn shell_in_tmux(name: &str, height: u16) -> (String, std::path::PathBuf) {
+    let history = std::env::temp_dir().join(format!("grain-{name}-{}.history", std::process::id()));
     let command = format!(
         "GRAIN_HISTORY={} {} shell",
         history.display(),
         env!("CARGO_BIN_EXE_grain")
     );
-    let session = new_session("shell-test", 120, 50, &command);
+    (new_session(name, 120, height, &command), history)
+}
+
+#[test]
+fn the_shell_works_in_a_real_terminal() {
+    let (session, history) = shell_in_tmux("shell-test", 50);
     wait_for(&session, "grain>");
 
     // Tab completes a command name.
@@ -60,13 +64,7 @@ fn the_shell_works_in_a_real_terminal() {
 /// the next line, so the line being typed is never written over.
 #[test]
 fn trace_events_print_while_a_command_waits() {
-    let history = std::env::temp_dir().join(format!("grain-trace-{}.history", std::process::id()));
-    let command = format!(
-        "GRAIN_HISTORY={} {} shell",
-        history.display(),
-        env!("CARGO_BIN_EXE_grain")
-    );
-    let session = new_session("shell-trace", 120, 40, &command);
+    let (session, history) = shell_in_tmux("shell-trace", 40);
     wait_for(&session, "grain>");
     send_keys(&session, &["p = run examples/wat/flaky.wat", "Enter"]);
     wait_for(&session, "p = $1 = <0.");
