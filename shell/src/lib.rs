@@ -17,10 +17,12 @@ mod encode;
 mod format;
 pub mod init;
 pub mod observer;
+mod pending;
 pub mod repl;
 pub mod script;
 pub mod settle;
 mod shell;
 pub mod tracer;
 
-pub use shell::{Pending, Shell, ShellError};
+pub use pending::Pending;
+pub use shell::{Shell, ShellError};

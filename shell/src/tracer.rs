@@ -138,6 +138,9 @@ pub fn event_line(e: &TraceEvent) -> TraceLine {
     if let Some(obj) = value.as_object_mut() {
         obj.insert("at_us".into(), json!(e.at_us));
         obj.insert("pid".into(), json!(e.pid.id()));
+        if let TraceEventKind::Send(m) | TraceEventKind::Receive(m) = &e.kind {
+            obj.insert("preview".into(), json!(crate::format::bytes(&m.head)));
+        }
     }
     TraceLine {
         text: format!("[{at}] {} {kind} {detail}", e.pid),

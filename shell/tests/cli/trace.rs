@@ -23,6 +23,7 @@ fn a_traced_relay_in_json_and_the_limit_line() {
     assert_eq!(traced[0]["tag"], 5);
     assert_eq!(traced[0]["size"], 3);
     assert_eq!(traced[0]["head"], serde_json::json!([97, 98, 99]));
+    assert_eq!(traced[0]["preview"], "\"abc\"");
     assert_eq!(traced[0]["pid"], traced[1]["pid"]);
     assert!(traced[0]["pid"].is_u64() && traced[0]["at_us"].is_u64());
     assert_eq!(
