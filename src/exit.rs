@@ -18,6 +18,8 @@ pub enum ExitReason {
     },
     /// Somebody killed the process (`lunatic::process::kill`, the shell, the observer).
     Killed,
+    /// It ran an old version of a module that was purged (`Runtime::purge`).
+    Purged,
     /// A linked process failed and this one did not trap link deaths.
     LinkDied {
         /// The linked process whose failure took this one down.
@@ -50,7 +52,7 @@ impl ExitReason {
         match self {
             ExitReason::Normal => 0,
             ExitReason::Exit { code } => *code,
-            ExitReason::Killed => 137,
+            ExitReason::Killed | ExitReason::Purged => 137,
             ExitReason::LinkDied { .. } => 1,
             ExitReason::Trap(_) => 101,
             ExitReason::Shutdown { .. } => 1,
@@ -73,6 +75,7 @@ impl fmt::Display for ExitReason {
             ExitReason::Normal => write!(f, "normal"),
             ExitReason::Exit { code } => write!(f, "exit({code})"),
             ExitReason::Killed => write!(f, "killed"),
+            ExitReason::Purged => write!(f, "purged"),
             ExitReason::LinkDied { pid } => write!(f, "link died ({pid})"),
             ExitReason::Trap(trap) => write!(f, "trap: {}: {}", trap.kind, trap.message),
             ExitReason::Shutdown { reason } => write!(f, "shutdown: {reason}"),

@@ -23,6 +23,7 @@
 
 pub mod backtrace;
 pub mod cluster;
+pub mod code;
 pub mod config;
 mod entry_names;
 pub mod error;

@@ -1,6 +1,7 @@
 //! Compiled modules: compiled once, instantiated for every process spawned from them.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,11 @@ struct ModuleInner {
     /// The names of its table's functions, read on first use.
     table_names: std::sync::OnceLock<crate::entry_names::TableNames>,
     name: String,
+    /// Its version under its name (`name@version`); 0 for a module that is not kept under
+    /// a name (compiled by a guest, or fetched by a remote spawn).
+    version: std::sync::atomic::AtomicU32,
+    /// The processes running it now.
+    live: std::sync::atomic::AtomicUsize,
     size: usize,
     compile_time: Duration,
     module: wasmtime::Module,
@@ -57,6 +63,8 @@ impl Module {
             digest: std::sync::OnceLock::new(),
             table_names: std::sync::OnceLock::new(),
             name,
+            version: Default::default(),
+            live: Default::default(),
             size,
             compile_time,
             module,
@@ -72,6 +80,36 @@ impl Module {
     /// The name it was loaded under.
     pub fn name(&self) -> &str {
         &self.0.name
+    }
+
+    /// Its version under its name: 1 for the first module loaded under a name, 2 for the
+    /// next, and so on; 0 for a module not kept under a name (compiled by a guest).
+    pub fn version(&self) -> u32 {
+        self.0.version.load(Relaxed)
+    }
+
+    pub(crate) fn set_version(&self, version: u32) {
+        self.0.version.store(version, Relaxed);
+    }
+
+    /// `name@version`, or the bare name of an unversioned module.
+    pub fn label(&self) -> String {
+        label(self.name(), self.version())
+    }
+
+    /// How many processes run this module now.
+    pub fn processes(&self) -> usize {
+        self.0.live.load(Relaxed)
+    }
+
+    /// Counts a process that starts running it; [`Module::leave`] when it stops.
+    pub(crate) fn enter(&self) {
+        self.0.live.fetch_add(1, Relaxed);
+    }
+
+    /// Counts a process that stops running it; true when it was the last.
+    pub(crate) fn leave(&self) -> bool {
+        self.0.live.fetch_sub(1, Relaxed) == 1
     }
 
     /// The bytes it was compiled from (wasm, or WAT text).
@@ -155,7 +193,17 @@ impl std::fmt::Debug for Module {
         f.debug_struct("Module")
             .field("id", &self.0.id)
             .field("name", &self.0.name)
+            .field("version", &self.version())
             .finish()
+    }
+}
+
+/// `name@version`, or the bare name for version 0.
+pub fn label(name: &str, version: u32) -> String {
+    if version == 0 {
+        name.to_owned()
+    } else {
+        format!("{name}@{version}")
     }
 }
 

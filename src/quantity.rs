@@ -165,6 +165,15 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// A duration in µs as people read it: `84 µs`, `1.5 ms`, `2.00 s`.
+pub fn micros(us: u64) -> String {
+    match us {
+        0..1_000 => format!("{us} µs"),
+        1_000..1_000_000 => format!("{:.1} ms", us as f64 / 1e3),
+        _ => format!("{:.2} s", us as f64 / 1e6),
+    }
+}
+
 /// lunatic's units (from a guest) as fuel; 0 stays "no limit".
 pub fn fuel_from_lunatic_units(units: u64) -> Option<u64> {
     (units != 0).then(|| units.saturating_mul(LUNATIC_FUEL_UNIT))

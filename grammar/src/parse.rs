@@ -134,7 +134,18 @@ fn arg(cur: &mut Cursor<'_>) -> Result<Spanned<Arg>> {
 }
 
 /// After an identifier: a call (`m.f(...)`), a path (`dir/file.wat`), a boolean, or a word.
-fn word_or_more(cur: &mut Cursor<'_>, start: usize, word: String) -> Result<Arg> {
+fn word_or_more(cur: &mut Cursor<'_>, start: usize, mut word: String) -> Result<Arg> {
+    // `counter@2`: a module's version.
+    if cur.peek() == Some('@') && cur.peek2().is_some_and(|c| c.is_ascii_digit()) {
+        cur.bump();
+        let digits: String = cur
+            .rest()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        cur.pos += digits.len();
+        word = format!("{word}@{digits}");
+    }
     let token_end = cur.token_end();
     let token = &cur.src[start..token_end];
     if cur.peek() == Some('.') {

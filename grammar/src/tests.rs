@@ -308,3 +308,22 @@ fn a_hash_and_a_space_start_a_comment_and_a_dotted_word_is_a_path() {
     assert_eq!(args.len(), 1, "{args:?}");
     assert_eq!(arg("README.md"), Arg::Path("README.md".into()));
 }
+
+#[test]
+fn a_module_version_is_part_of_the_word_and_of_a_call() {
+    assert_eq!(arg("counter@2"), Arg::Word("counter@2".into()));
+    match arg("counter@12.serve(1)") {
+        Arg::Call {
+            module, function, ..
+        } => assert_eq!(
+            (module.as_str(), function.as_str()),
+            ("counter@12", "serve")
+        ),
+        other => panic!("not a call: {other:?}"),
+    }
+    assert!(
+        err("c counter@x").contains("unexpected"),
+        "{}",
+        err("c counter@x")
+    );
+}

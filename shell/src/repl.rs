@@ -53,11 +53,12 @@ impl Completions {
                 .map(|(n, _)| format!("#{n}"))
                 .collect(),
             modules: sh
-                .modules
+                .rt
+                .modules()
                 .iter()
-                .map(|(n, m)| {
+                .map(|m| {
                     (
-                        n.clone(),
+                        m.name().to_owned(),
                         m.exports()
                             .into_iter()
                             .filter(|e| e.ty.starts_with("func"))

@@ -1,6 +1,6 @@
 //! The evaluator: parses a line, runs the command, keeps results, bindings and modules.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use grain::{Capture, HostProcess, Module, Pid, Runtime, RuntimeConfig, Stdio};
 use grain_grammar::{ParseError, Span, Spanned, Value, parse_line};
@@ -89,8 +89,6 @@ pub struct Shell {
     pub results: Vec<Value>,
     /// Named bindings (`p = ...`).
     pub bindings: HashMap<String, Value>,
-    /// Loaded modules by name.
-    pub modules: BTreeMap<String, Module>,
     /// Print JSON instead of text.
     pub json: bool,
     /// What processes write.
@@ -213,7 +211,6 @@ impl Shell {
             me,
             results: Vec::new(),
             bindings: HashMap::new(),
-            modules: BTreeMap::new(),
             json: false,
             output: None,
             printed: 0,
@@ -230,7 +227,6 @@ impl Shell {
     /// Evaluates one line (which may span several physical lines).
     pub async fn eval(&mut self, line: &str) -> Result<Outcome, ShellError> {
         self.revive()?;
-        self.learn_modules();
         let parsed = parse_line(line)?;
         if let (Some(binding), Some(value)) = (&parsed.binding, &parsed.value) {
             let value = crate::commands::resolve_value(self, value)?;
@@ -290,15 +286,20 @@ impl Shell {
         })
     }
 
-    /// Knows the modules the node loaded elsewhere (the program `grain run` runs, another
-    /// session's `load`) under their own names, unless this shell has them already.
-    fn learn_modules(&mut self) {
-        let known: BTreeSet<u64> = self.modules.values().map(Module::id).collect();
-        for module in self.rt.modules() {
-            if !known.contains(&module.id()) && !self.modules.contains_key(module.name()) {
-                self.modules.insert(module.name().to_owned(), module);
-            }
-        }
+    /// The module `spec` names: `name` (its current version) or `name@N`. The node's
+    /// modules are the shell's: those the program `grain run` runs loaded, and another
+    /// session's `load`, are here under their names.
+    pub fn module(&self, spec: &str) -> Option<Module> {
+        self.rt.module(spec)
+    }
+
+    /// The names modules are loaded under, sorted.
+    pub fn module_names(&self) -> Vec<String> {
+        self.rt
+            .modules()
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect()
     }
 
     /// If somebody killed the shell's process, start a new one; bindings survive.

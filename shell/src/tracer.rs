@@ -125,7 +125,9 @@ pub fn event_line(e: &TraceEvent) -> TraceLine {
     let (kind, detail) = match &e.kind {
         TraceEventKind::Send(m) => ("send", message(m, "to")),
         TraceEventKind::Receive(m) => ("receive", message(m, "from")),
-        TraceEventKind::Call { name, us } => ("call", format!("{name} ({})", duration(*us))),
+        TraceEventKind::Call { name, us } => {
+            ("call", format!("{name} ({})", grain::quantity::micros(*us)))
+        }
         TraceEventKind::Spawn { child, runs } => ("spawn", format!("{child} {runs}")),
         TraceEventKind::Link { other } => ("link", other.to_string()),
         TraceEventKind::Unlink { other } => ("unlink", other.to_string()),
@@ -145,14 +147,6 @@ pub fn event_line(e: &TraceEvent) -> TraceLine {
     TraceLine {
         text: format!("[{at}] {} {kind} {detail}", e.pid),
         json: json!({ "trace": value }),
-    }
-}
-
-fn duration(us: u64) -> String {
-    match us {
-        0..1_000 => format!("{us} µs"),
-        1_000..1_000_000 => format!("{:.1} ms", us as f64 / 1e3),
-        _ => format!("{:.2} s", us as f64 / 1e6),
     }
 }
 

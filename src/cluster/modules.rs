@@ -121,8 +121,7 @@ impl ModuleStore {
         name: &str,
     ) -> Result<Module, String> {
         // A module this node loaded itself needs no fetch.
-        let local = rt.modules.lock().expect("modules lock").clone();
-        if let Some(m) = local.into_iter().find(|m| m.digest() == digest) {
+        if let Some(m) = rt.versions.all().into_iter().find(|m| m.digest() == digest) {
             return Ok(m);
         }
         let mut object = self

@@ -39,8 +39,7 @@ fn module(caller: &Caller<'_>, func: &'static str, id: u64) -> Result<Module> {
     if id == own.id() {
         return Ok(own);
     }
-    let modules = caller.data().rt.modules.lock().expect("modules lock");
-    let found = modules.iter().find(|m| m.id() == id).cloned();
+    let found = caller.data().rt.versions.by_id(id);
     found.ok_or_else(|| fail(func, format!("no module with id {id}")))
 }
 

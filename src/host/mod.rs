@@ -1,9 +1,10 @@
-//! Host functions: the `lunatic::*` guest ABI plus WASI preview 1. One file per namespace,
+//! Host functions: the `lunatic::*` guest ABI, grain's own `grain::code`, and WASI preview 1. One file per namespace,
 //! each with its own `add_to_linker`.
 //!
 //! Guest misuse (a bad pointer, an unknown resource id, invalid UTF-8, a missing permission)
 //! returns a [`HostError`], which traps that process only; the host never panics on guest input.
 
+mod code;
 mod distributed;
 mod error;
 mod message;
@@ -102,6 +103,7 @@ impl<F: Future + Unpin> Future for Park<'_, '_, F> {
 /// Links every host function into `linker`.
 pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
     process::add_to_linker(linker)?;
+    code::add_to_linker(linker)?;
     message::add_to_linker(linker)?;
     registry::add_to_linker(linker)?;
     timer::add_to_linker(linker)?;

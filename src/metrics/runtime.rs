@@ -39,6 +39,7 @@ fn reason_label(reason: &ExitReason) -> &'static str {
         ExitReason::Normal => "normal",
         ExitReason::Exit { .. } => "exit",
         ExitReason::Killed => "killed",
+        ExitReason::Purged => "purged",
         ExitReason::LinkDied { .. } => "link_died",
         ExitReason::Trap(_) => "trap",
         ExitReason::Shutdown { .. } => "shutdown",

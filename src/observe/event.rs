@@ -93,6 +93,40 @@ pub enum EventKind {
         /// Its name.
         name: String,
     },
+    /// A module was loaded under a name (the event's pid is `<node.0>`).
+    Loaded {
+        /// The name.
+        module: String,
+        /// The version it became (the current one).
+        version: u32,
+    },
+    /// The process moved onto new code in place (`Runtime::upgrade`).
+    Upgraded {
+        /// The code it ran (`name@version`).
+        from: String,
+        /// The code it runs now.
+        to: String,
+        /// From the request to the new code taking over, in µs.
+        micros: u64,
+        /// The size of the state handed over.
+        state_bytes: u64,
+    },
+    /// An upgrade of the process was rolled back: it goes on running its old code.
+    UpgradeFailed {
+        /// The code that failed to take over.
+        to: String,
+        /// Why.
+        reason: String,
+    },
+    /// Old versions of a module were purged (the event's pid is `<node.0>`).
+    Purged {
+        /// The module's name.
+        module: String,
+        /// The versions dropped.
+        versions: Vec<u32>,
+        /// The processes that ended with them.
+        ended: u64,
+    },
     /// The system monitor saw something worth a look (`grain::monitor`).
     Alert {
         /// What.

@@ -97,11 +97,15 @@ pub(crate) fn row(rt: &RuntimeInner, cell: &ProcessCell) -> ProcessRow {
         Vec::new()
     };
     let mailbox_bytes = cell.mailbox.bytes() as u64;
+    let module = cell.module();
     ProcessRow {
         pid: cell.pid,
         parent: cell.parent,
         names,
-        module: cell.module_name().to_owned(),
+        module: module
+            .as_ref()
+            .map_or_else(|| "host".into(), |m| m.name().to_owned()),
+        version: module.as_ref().map_or(0, |m| m.version()),
         function: cell.runs().to_owned(),
         status: stats.status(),
         fuel_used: stats.fuel_used(),

@@ -18,6 +18,10 @@ pub struct ProcessRow {
     pub names: Vec<String>,
     /// Its module's name.
     pub module: String,
+    /// The version of the module it runs (`module@version`); 0 for a host process or a
+    /// module not kept under a name.
+    #[serde(default)]
+    pub version: u32,
     /// Its entry function.
     pub function: String,
     /// What it is doing.
@@ -51,6 +55,13 @@ pub struct ProcessRow {
     /// Its id in its supervisor's child specs, when a supervisor started it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_id: Option<String>,
+}
+
+impl ProcessRow {
+    /// The code it runs: `module@version`, or the bare module name of version 0.
+    pub fn code(&self) -> String {
+        crate::module::label(&self.module, self.version)
+    }
 }
 
 /// Counters for the header of a view.

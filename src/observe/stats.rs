@@ -33,16 +33,19 @@ pub enum HostCall {
     Network,
     /// `lunatic::distributed::spawn` on another node.
     RemoteSpawn,
+    /// `grain::code::handoff`: the old code waits while new code takes its state.
+    Handoff,
 }
 
 impl HostCall {
-    const ALL: [HostCall; 6] = [
+    const ALL: [HostCall; 7] = [
         HostCall::Receive,
         HostCall::SendReceive,
         HostCall::Sleep,
         HostCall::CompileModule,
         HostCall::Network,
         HostCall::RemoteSpawn,
+        HostCall::Handoff,
     ];
 
     /// The host function's full name.
@@ -54,6 +57,7 @@ impl HostCall {
             HostCall::CompileModule => "lunatic::process::compile_module",
             HostCall::Network => "lunatic::networking",
             HostCall::RemoteSpawn => "lunatic::distributed::spawn",
+            HostCall::Handoff => "grain::code::handoff",
         }
     }
 }

@@ -18,7 +18,10 @@ impl ProcessCell {
                         Some((HostCall::Receive | HostCall::SendReceive, _)) => {
                             !self.mailbox.is_awaited()
                         }
-                        Some((HostCall::CompileModule | HostCall::RemoteSpawn, _)) => true,
+                        Some((
+                            HostCall::CompileModule | HostCall::RemoteSpawn | HostCall::Handoff,
+                            _,
+                        )) => true,
                         Some((HostCall::Sleep | HostCall::Network, _)) | None => false,
                     }
             }

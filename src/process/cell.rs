@@ -40,8 +40,11 @@ pub(crate) struct Relations {
 pub(crate) struct ProcessCell {
     pub pid: Pid,
     pub parent: Option<Pid>,
-    /// The module of a wasm process; `None` for a host process (the shell, a supervisor).
-    pub module: Option<Module>,
+    /// The module of a wasm process (another after an upgrade); `None` for a host process
+    /// (the shell, a supervisor).
+    module: Option<Mutex<Module>>,
+    /// Set while it hands its state over to new code (`code::upgrade`).
+    pub upgrading: AtomicBool,
     /// The export it was started with.
     pub function: String,
     /// What it runs, when the export is lunatic-rs's spawn trampoline (`Module::entry_name`).
@@ -101,7 +104,8 @@ impl ProcessCell {
         let cell = ProcessCell {
             pid,
             parent,
-            module,
+            module: module.map(Mutex::new),
+            upgrading: AtomicBool::new(false),
             function,
             entry: None,
             coredump: std::sync::OnceLock::new(),
@@ -140,9 +144,35 @@ impl ProcessCell {
         self.entry.as_deref().unwrap_or(&self.function)
     }
 
+    /// The module it runs now; `None` for a host process.
+    pub(crate) fn module(&self) -> Option<Module> {
+        Some(self.module.as_ref()?.lock().expect("module lock").clone())
+    }
+
+    /// Is it a wasm process (not a host process)?
+    pub(crate) fn is_wasm(&self) -> bool {
+        self.module.is_some()
+    }
+
+    /// Runs it on `module` from now on (an upgrade); returns the module it ran.
+    pub(crate) fn set_module(&self, module: Module) -> Option<Module> {
+        let slot = self.module.as_ref()?;
+        module.enter();
+        Some(std::mem::replace(
+            &mut *slot.lock().expect("module lock"),
+            module,
+        ))
+    }
+
     /// The module's name, or `host` for a host process.
-    pub(crate) fn module_name(&self) -> &str {
-        self.module.as_ref().map_or("host", Module::name)
+    pub(crate) fn module_name(&self) -> String {
+        self.module()
+            .map_or_else(|| "host".into(), |m| m.name().to_owned())
+    }
+
+    /// `name@version` of its module, or `host` for a host process.
+    pub(crate) fn code(&self) -> String {
+        self.module().map_or_else(|| "host".into(), |m| m.label())
     }
 
     pub(crate) fn signal(&self, signal: Signal) {
@@ -199,14 +229,20 @@ impl Process {
         self.cell.parent
     }
 
-    /// The module it runs (`None` for a host process such as the shell).
-    pub fn module(&self) -> Option<&Module> {
-        self.cell.module.as_ref()
+    /// The module it runs now (`None` for a host process such as the shell); another one
+    /// after an upgrade.
+    pub fn module(&self) -> Option<Module> {
+        self.cell.module()
     }
 
     /// The module's name, or `host` for a host process.
-    pub fn module_name(&self) -> &str {
+    pub fn module_name(&self) -> String {
         self.cell.module_name()
+    }
+
+    /// What code it runs: `name@version` of its module, or `host`.
+    pub fn code(&self) -> String {
+        self.cell.code()
     }
 
     /// What it runs: the function it was started with or, for a lunatic-rs process started
@@ -351,7 +387,7 @@ impl std::fmt::Debug for Process {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Process")
             .field("pid", &self.cell.pid)
-            .field("module", &self.cell.module_name())
+            .field("module", &self.cell.code())
             .field("function", &self.cell.function)
             .finish()
     }

@@ -23,3 +23,4 @@ pub use limits::{KilledItself, MemoryLimitExceeded};
 pub use spawn::Param;
 pub(crate) use spawn::SpawnRequest;
 pub use state::ProcessState;
+pub(crate) use task::{instantiate, new_store};

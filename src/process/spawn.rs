@@ -129,12 +129,13 @@ impl RuntimeInner {
         own.rt = Arc::downgrade(self);
         own.entry = req.module.entry_name(&req.function, &req.params);
         own.max_mailbox = self.config.max_mailbox;
-        let parent = parent.filter(|p| p.module.is_some());
+        let parent = parent.filter(|p| p.is_wasm());
         if parent.is_some() {
             let key = format!("{}:{}{:?}", req.module.id(), req.function, req.params);
             Arc::get_mut(&mut cell).expect("not shared yet").spawn_key = Some(key);
         }
         self.trace_adopt(&cell);
+        req.module.enter();
         self.processes.insert(pid, cell.clone());
         self.spawned_total.fetch_add(1, Ordering::Relaxed);
         self.emit(

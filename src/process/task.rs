@@ -1,5 +1,6 @@
 //! The task that drives a process: runs the guest, handles signals, and cleans up at exit.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -82,25 +83,50 @@ async fn execute(
         super::start_gate::wait_for_yield(&parent).await;
     }
     let fuel = cell.config.fuel_limit().unwrap_or(u64::MAX);
-    let pre = module.pre().clone();
+    let mut store = match new_store(&rt, &cell, module, fuel, fuel) {
+        Ok(store) => store,
+        Err(reason) => return reason,
+    };
+    let instance = match instantiate(&cell, &mut store).await {
+        Ok(instance) => instance,
+        Err(reason) => return reason,
+    };
+    cell.stats.set_status(Status::Running);
+    let Some(func) = instance.get_func(&mut store, &cell.function) else {
+        return spawn_failure(format!("no exported function {:?}", cell.function));
+    };
+    run_guest(&rt, &cell, store, func, params).await
+}
+
+/// A store for `module` running as the process of `cell`, with `fuel` left of `fuel_start`
+/// (less than the start after an upgrade, so fuel use counts across it).
+pub(crate) fn new_store(
+    rt: &Arc<RuntimeInner>,
+    cell: &Arc<ProcessCell>,
+    module: Module,
+    fuel_start: u64,
+    fuel: u64,
+) -> Result<Store<ProcessState>, ExitReason> {
     let mut store = Store::new(
         &rt.engine,
         ProcessState::new(rt.clone(), cell.clone(), module),
     );
     store.limiter(|state| &mut state.limiter);
     if rt.config.count_fuel {
-        if let Err(e) = store.set_fuel(fuel) {
-            return spawn_failure(format!("cannot set fuel: {e}"));
-        }
-        store.data_mut().fuel_start = fuel;
+        store
+            .set_fuel(fuel)
+            .map_err(|e| spawn_failure(format!("cannot set fuel: {e}")))?;
+        store.data_mut().fuel_start = fuel_start;
         // Compiled code keeps the fuel counter in a register between calls; running out of
         // an injected slice syncs it (and yields), so a call-free loop is still seen using
         // fuel.
-        if let Err(e) = store.fuel_async_yield_interval(Some(FUEL_SYNC_INTERVAL)) {
-            return spawn_failure(format!("cannot set the fuel interval: {e}"));
-        }
+        store
+            .fuel_async_yield_interval(Some(FUEL_SYNC_INTERVAL))
+            .map_err(|e| spawn_failure(format!("cannot set the fuel interval: {e}")))?;
     } else if cell.config.fuel_limit().is_some() {
-        return spawn_failure("a fuel limit needs a runtime that counts fuel".into());
+        return Err(spawn_failure(
+            "a fuel limit needs a runtime that counts fuel".into(),
+        ));
     }
     // Every epoch tick the guest yields to the scheduler, which is how an infinite loop is
     // preempted; the same callback publishes fuel use for the observer.
@@ -119,39 +145,86 @@ async fn execute(
         Ok(UpdateDeadline::Yield(1))
     });
     store.set_epoch_deadline(1);
+    Ok(store)
+}
 
+/// Instantiates the store's module and publishes its memory size.
+pub(crate) async fn instantiate(
+    cell: &ProcessCell,
+    store: &mut Store<ProcessState>,
+) -> Result<wasmtime::Instance, ExitReason> {
+    let pre = store.data().module.pre().clone();
     // Boxed: the instantiation's state machine is big and only lives until here, while the
     // process's own future lives as long as the process.
-    let instance = match Box::pin(pre.instantiate_async(&mut store)).await {
-        Ok(instance) => instance,
-        Err(e) => return instantiation_failure(&e),
-    };
-    let memory = instance.get_memory(&mut store, "memory");
+    let instance = Box::pin(pre.instantiate_async(&mut *store))
+        .await
+        .map_err(|e| instantiation_failure(&e))?;
+    let memory = instance.get_memory(&mut *store, "memory");
     if let Some(memory) = memory {
-        cell.stats.set_memory_bytes(memory.data_size(&store) as u64);
+        cell.stats
+            .set_memory_bytes(memory.data_size(&*store) as u64);
     }
     store.data_mut().memory = memory;
     store.data_mut().initialized = true;
-    cell.stats.set_status(Status::Running);
+    Ok(instance)
+}
 
-    let Some(func) = instance.get_func(&mut store, &cell.function) else {
-        return spawn_failure(format!("no exported function {:?}", cell.function));
-    };
-    let mut results = vec![Val::I32(0); func.ty(&store).results().len()];
-    let outcome = func.call_async(&mut store, &params, &mut results).await;
-    if let Ok(left) = store.get_fuel() {
-        cell.stats.set_fuel_used(fuel - left);
-    }
-    match outcome {
-        Ok(()) => ExitReason::Normal,
-        Err(e) => {
-            super::coredump::save(&rt, &cell, &e, &mut store);
-            classify(&e)
+/// Calls `func` until it returns or traps; an upgrade in between (`code::switch`) goes on
+/// with the new code's store and resume function.
+async fn run_guest(
+    rt: &Arc<RuntimeInner>,
+    cell: &Arc<ProcessCell>,
+    mut store: Store<ProcessState>,
+    mut func: wasmtime::Func,
+    mut params: Vec<Val>,
+) -> ExitReason {
+    loop {
+        let mut results = vec![Val::I32(0); func.ty(&store).results().len()];
+        let next = {
+            let call = func.call_async(&mut store, &params, &mut results);
+            tokio::pin!(call);
+            loop {
+                // The old code's `handoff` sets the flag and parks: then the switch runs
+                // here, beside the parked call, which it resumes on a rollback.
+                let step = std::future::poll_fn(|cx| match call.as_mut().poll(cx) {
+                    std::task::Poll::Ready(outcome) => std::task::Poll::Ready(Some(outcome)),
+                    std::task::Poll::Pending if cell.upgrading.load(Ordering::Acquire) => {
+                        std::task::Poll::Ready(None)
+                    }
+                    std::task::Poll::Pending => std::task::Poll::Pending,
+                })
+                .await;
+                match step {
+                    Some(outcome) => break Err(outcome),
+                    None => {
+                        cell.upgrading.store(false, Ordering::Release);
+                        if let Some(next) = crate::code::switch(rt, cell).await {
+                            break Ok(next);
+                        }
+                    }
+                }
+            }
+        };
+        match next {
+            // The old call and its store are dropped here.
+            Ok(next) => (store, func, params) = (next.store, next.resume, Vec::new()),
+            Err(outcome) => {
+                if let Ok(left) = store.get_fuel() {
+                    cell.stats.set_fuel_used(store.data().fuel_start - left);
+                }
+                return match outcome {
+                    Ok(()) => ExitReason::Normal,
+                    Err(e) => {
+                        super::coredump::save(rt, cell, &e, &mut store);
+                        classify(&e)
+                    }
+                };
+            }
         }
     }
 }
 
-fn spawn_failure(message: String) -> ExitReason {
+pub(crate) fn spawn_failure(message: String) -> ExitReason {
     ExitReason::Trap(Trap::new(TrapKind::Spawn, message))
 }
 
@@ -172,9 +245,18 @@ impl RuntimeInner {
     /// when the scheduler next gets to it; its task only cleans up. A running one ends at
     /// its next yield.
     pub(crate) fn kill(&self, cell: &Arc<ProcessCell>) {
-        cell.signal(Signal::Kill);
+        self.end(cell, ExitReason::Killed);
+    }
+
+    /// Ends a process with `reason`, as [`RuntimeInner::kill`] does.
+    pub(crate) fn end(&self, cell: &Arc<ProcessCell>, reason: ExitReason) {
+        let signal = match &reason {
+            ExitReason::Killed => Signal::Kill,
+            other => Signal::Exit(other.clone()),
+        };
+        cell.signal(signal);
         if matches!(cell.stats.status(), Status::Starting | Status::Waiting) {
-            self.finish(cell, ExitReason::Killed);
+            self.finish(cell, reason);
         }
     }
 
@@ -190,6 +272,13 @@ impl RuntimeInner {
         self.exited_total.fetch_add(1, Ordering::AcqRel);
         cell.stats.set_status(Status::Exited);
         cell.start_gate.open();
+        if let Some(module) = cell.module()
+            && module.leave()
+        {
+            self.versions.sweep(module.name());
+        }
+        // An upgrade waiting for it hears it ended (its reply is dropped).
+        drop(self.upgrades.take(cell.pid));
         // Remembered before it leaves the table, so a pid is always either alive or
         // remembered (the shell's `info` asks for one, then the other), and before anybody
         // hears of it (a supervisor may restart it, and somebody ask how it ended, before

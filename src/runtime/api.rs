@@ -1,6 +1,5 @@
 //! The public face of the runtime.
 
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -46,7 +45,8 @@ impl Runtime {
             processes: DashMap::new(),
             next_pid: AtomicU64::new(Pid::new(config.node_id, 1).id()),
             next_module: AtomicU64::new(1),
-            modules: Mutex::new(Vec::new()),
+            versions: Default::default(),
+            upgrades: Default::default(),
             registry: Registry::default(),
             events,
             root_env: Arc::new(super::Environment {
@@ -78,51 +78,6 @@ impl Runtime {
         observe::start_aggregator(&inner, subscribe_rx);
         crate::monitor::start_monitor(&inner);
         Ok(Runtime { inner })
-    }
-
-    /// Compiles a module from wasm bytes or WAT text and keeps it under `name`, in place of
-    /// any module loaded under that name before (processes running that one keep it).
-    ///
-    /// # Errors
-    /// When the module is invalid or imports something grain does not provide.
-    pub fn load(&self, name: &str, bytes: &[u8]) -> Result<Module, Error> {
-        let module = self.inner.compile(name, bytes)?;
-        let mut modules = self.inner.modules.lock().expect("modules lock");
-        modules.retain(|m| m.name() != name);
-        modules.push(module.clone());
-        Ok(module)
-    }
-
-    /// Reads and loads a `.wasm` or `.wat` file, named after the file's stem.
-    ///
-    /// # Errors
-    /// When the file cannot be read, or as [`Runtime::load`].
-    pub fn load_file(&self, path: impl AsRef<Path>) -> Result<Module, Error> {
-        let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|reason| Error::Read {
-            path: path.to_owned(),
-            reason,
-        })?;
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "module".into());
-        let claims_binary = path.extension().is_some_and(|e| e == "wasm");
-        if claims_binary && !bytes.starts_with(b"\0asm") {
-            return Err(Error::InvalidModule {
-                name,
-                message: format!(
-                    "{} is not a WebAssembly binary (it does not start with \\0asm)",
-                    path.display()
-                ),
-            });
-        }
-        self.load(&name, &bytes)
-    }
-
-    /// The modules loaded from the host side.
-    pub fn modules(&self) -> Vec<Module> {
-        self.inner.modules.lock().expect("modules lock").clone()
     }
 
     /// Spawns a process running `function` of `module`.

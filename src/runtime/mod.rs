@@ -20,7 +20,6 @@ pub use api::Runtime;
 pub use stdio::{Capture, Environment, Output, Stdio};
 
 use crate::Pid;
-use crate::module::Module;
 use crate::observe::{Event, EventKind, EventSink, Update};
 use crate::process::{ProcessCell, ProcessState};
 use crate::registry::Registry;
@@ -105,7 +104,10 @@ pub(crate) struct RuntimeInner {
     pub(crate) processes: DashMap<Pid, Arc<ProcessCell>>,
     pub(crate) next_pid: AtomicU64,
     pub(crate) next_module: AtomicU64,
-    pub(crate) modules: std::sync::Mutex<Vec<Module>>,
+    /// The modules loaded under names, every version of each.
+    pub(crate) versions: crate::code::Versions,
+    /// Upgrades asked for and not yet done, by pid.
+    pub(crate) upgrades: crate::code::Upgrades,
     pub(crate) registry: Registry,
     pub(crate) events: EventSink,
     pub(crate) root_env: Arc<Environment>,

@@ -223,6 +223,7 @@ fn child(file: &ChildFile, modules: &BTreeMap<String, Module>) -> Result<ChildSp
                 .map(|a| parse_arg(a))
                 .collect::<Result<_, _>>()?;
             ChildKind::Worker {
+                pinned: false,
                 module: module.clone(),
                 function: file.function.clone().unwrap_or_else(|| "_start".into()),
                 params,

@@ -125,10 +125,16 @@ impl Sup {
         let running = match spec.kind {
             ChildKind::Worker {
                 module,
+                pinned,
                 function,
                 params,
                 config,
             } => {
+                let module = if pinned {
+                    module
+                } else {
+                    self.rt.versions.latest(&module)
+                };
                 let cell = self.rt.spawn(SpawnRequest {
                     module,
                     function,

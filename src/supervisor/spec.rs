@@ -55,8 +55,11 @@ impl Default for Intensity {
 pub enum ChildKind {
     /// A wasm process.
     Worker {
-        /// Its module.
+        /// Its module. Unless `pinned`, each start runs the current version of the
+        /// module's name, so a restart after a reload runs the new code.
         module: Module,
+        /// Run exactly `module`, also after a newer version was loaded.
+        pinned: bool,
         /// The exported function it runs.
         function: String,
         /// Its arguments.
@@ -88,6 +91,7 @@ impl ChildSpec {
             id: id.to_owned(),
             kind: ChildKind::Worker {
                 module: module.clone(),
+                pinned: false,
                 function: function.to_owned(),
                 params: Vec::new(),
                 config: ProcessConfig::default(),
@@ -110,6 +114,15 @@ impl ChildSpec {
     /// The same spec with another restart type.
     pub fn restart(mut self, restart: Restart) -> Self {
         self.restart = restart;
+        self
+    }
+
+    /// The same spec running exactly its module's version at every restart (a worker's
+    /// restarts otherwise run the current version of the module's name).
+    pub fn pinned(mut self) -> Self {
+        if let ChildKind::Worker { pinned, .. } = &mut self.kind {
+            *pinned = true;
+        }
         self
     }
 

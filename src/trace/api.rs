@@ -62,14 +62,9 @@ impl Runtime {
             TraceTarget::Module(name) => {
                 let running =
                     |e: &dashmap::mapref::multiple::RefMulti<'_, Pid, Arc<ProcessCell>>| {
-                        e.value().module.as_ref().is_some_and(|m| m.name() == name)
+                        e.value().module().is_some_and(|m| m.name() == name)
                     };
-                let loaded = rt
-                    .modules
-                    .lock()
-                    .expect("modules lock")
-                    .iter()
-                    .any(|m| m.name() == name);
+                let loaded = rt.versions.resolve(name).is_some();
                 if !loaded && !rt.processes.iter().any(|e| running(&e)) {
                     return Err(TraceError::NoModule(name.clone()));
                 }

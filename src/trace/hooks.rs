@@ -91,7 +91,7 @@ impl RuntimeInner {
         if !self.tracing.any() {
             return;
         }
-        if let Some(module) = &cell.module
+        if let Some(module) = cell.module()
             && let Some(state) = self.tracing.of_module(module.name())
         {
             cell.tracing.attach(&state);

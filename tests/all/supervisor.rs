@@ -28,6 +28,7 @@ fn worker(module: &Module, id: &str) -> ChildSpec {
     ChildSpec {
         id: id.to_owned(),
         kind: ChildKind::Worker {
+            pinned: false,
             module: module.clone(),
             function: "work".into(),
             params: vec![],

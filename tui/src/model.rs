@@ -198,7 +198,11 @@ impl Model {
                     let o = match self.sort {
                         Column::Pid => a.pid.cmp(&b.pid),
                         Column::Name => a.names.cmp(&b.names),
-                        Column::Module => (&a.module, &a.function).cmp(&(&b.module, &b.function)),
+                        Column::Module => (&a.module, a.version, &a.function).cmp(&(
+                            &b.module,
+                            b.version,
+                            &b.function,
+                        )),
                         Column::State => state(a).cmp(state(b)),
                         Column::FuelRate => rate(a).cmp(&rate(b)),
                         Column::Fuel => a.fuel_used.cmp(&b.fuel_used),
@@ -244,6 +248,7 @@ pub fn state(row: &ProcessRow) -> &'static str {
             grain::observe::HostCall::CompileModule => "compile",
             grain::observe::HostCall::Network => "network",
             grain::observe::HostCall::RemoteSpawn => "spawn",
+            grain::observe::HostCall::Handoff => "handoff",
         },
         (Status::Waiting, None) => "waiting",
         (Status::Starting, _) => "starting",
@@ -253,7 +258,8 @@ pub fn state(row: &ProcessRow) -> &'static str {
 }
 
 /// Does the row mention `needle` (pid, names, module, function or state), ignoring ASCII
-/// case? Allocates only for a needle with a dot (module.function) or made of digits (pid).
+/// case? Allocates only for a needle with a dot (module.function), an @ (module@version) or
+/// made of digits (pid).
 pub fn matches(row: &ProcessRow, needle: &str) -> bool {
     if needle
         .bytes()
@@ -266,7 +272,8 @@ pub fn matches(row: &ProcessRow, needle: &str) -> bool {
         || contains(&row.module, needle)
         || contains(&row.function, needle)
         || contains(state(row), needle)
-        || (needle.contains('.') && contains(&format!("{}.{}", row.module, row.function), needle))
+        || (needle.contains('@') && contains(&row.code(), needle))
+        || (needle.contains('.') && contains(&format!("{}.{}", row.code(), row.function), needle))
 }
 
 pub(crate) fn contains(hay: &str, needle: &str) -> bool {

@@ -106,7 +106,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
     };
     let mut text = format!(
         "{target}  {}.{}{}\n  status:      {}{}\n  parent:      {}\n  links:       {}\n  monitors:    {} (monitored by {})\n  fuel:        {} used, limit {fuel_limit}\n  memory:      {}, limit {mem_limit}\n  messages:    {} queued, {} in, {} out\n  permissions: {}\n  traps links: {}",
-        p.module_name(),
+        p.code(),
         p.function(),
         if names.is_empty() {
             String::new()
@@ -160,6 +160,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
     });
     let ids = |v: Vec<grain::Pid>| v.iter().map(|p| p.id()).collect::<Vec<_>>();
     let json = json!({"pid": target.id(), "module": p.module_name(), "function": p.function(), "names": names,
+        "version": p.module().map_or(0, |m| m.version()),
         "status": super::ps::status(stats.status()), "host_call": host_call,
         "parent": p.parent().map(|p| p.id()),
         "links": p.links().iter().map(|(p, t)| json!({ "pid": p.id(), "tag": t })).collect::<Vec<_>>(),

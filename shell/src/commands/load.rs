@@ -10,7 +10,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "load",
     usage: "load <path> [as NAME]",
-    summary: "compile a .wasm or .wat module and keep it under a name (the file's stem by default)",
+    summary: "compile a .wasm or .wat module and keep it under a name (the file's stem by default); a name loaded before gets a new version, NAME@2",
     examples: &[
         "load examples/wat/hello.wat",
         "load examples/wat/ring.wat as ring",
@@ -40,11 +40,16 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
             )));
         }
     }
+    if let Some(name) = name.as_deref().filter(|n| n.contains('@')) {
+        return Err(at(format!(
+            "`{name}`: a module name has no @ (loading under a name makes its next version)"
+        )));
+    }
     let module = sh
         .rt
-        .load_file(&file)
+        .load_file_as(&file, name.as_deref())
         .map_err(|e| at(super::suggest::load_error(&e, &file)))?;
-    let name = name.unwrap_or_else(|| module.name().to_owned());
+    let name = module.label();
     let exports: Vec<String> = module
         .exports()
         .into_iter()
@@ -52,14 +57,33 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
         .map(|e| e.name)
         .collect();
     let imports = module.imports().len();
-    let text = format!(
+    let mut text = format!(
         "loaded {name}: {} bytes, compiled in {:.1?}\n  exports: {}\n  imports: {imports}",
         module.size(),
         module.compile_time(),
         exports.join(", ")
     );
-    let json = json!({ "name": name, "size": module.size(), "exports": exports, "imports": imports,
+    let old: Vec<_> = sh
+        .rt
+        .module_versions()
+        .into_iter()
+        .filter(|m| m.name() == module.name() && m.id() != module.id())
+        .collect();
+    for m in &old {
+        text.push_str(&format!(
+            "\n  {} is old: {} process{} still run{} it (upgrade or purge them)",
+            m.label(),
+            m.processes(),
+            if m.processes() == 1 { "" } else { "es" },
+            if m.processes() == 1 { "s" } else { "" },
+        ));
+    }
+    let old: Vec<_> = old
+        .iter()
+        .map(|m| json!({"version": m.version(), "processes": m.processes()}))
+        .collect();
+    let json = json!({ "name": module.name(), "version": module.version(), "size": module.size(),
+        "exports": exports, "imports": imports, "old": old,
         "compile_us": module.compile_time().as_micros() as u64 });
-    sh.modules.insert(name, module);
     Ok(Reply::with_json(text, json))
 }

@@ -23,6 +23,7 @@ mod names;
 mod nodes;
 mod observe;
 mod ps;
+mod purge;
 mod quit;
 mod receive;
 mod register;
@@ -38,6 +39,7 @@ mod top;
 mod trace;
 mod tree;
 mod unlink;
+mod upgrade;
 mod wait;
 mod whereis;
 
@@ -99,6 +101,8 @@ pub const HELP: &[Help] = &[
     top::HELP,
     trace::HELP,
     metrics::HELP,
+    upgrade::HELP,
+    purge::HELP,
     supervise::HELP,
     children::HELP,
     restart::HELP,
@@ -186,6 +190,8 @@ pub async fn run(sh: &mut Shell, cmd: &Command) -> Result<Reply, ShellError> {
         "top" => top::run(sh, args).await,
         "trace" => trace::run(sh, args),
         "metrics" => metrics::run(sh, args),
+        "upgrade" => upgrade::run(sh, args).await,
+        "purge" => purge::run(sh, args),
         "supervise" => supervise::run(sh, args),
         "children" => children::run(sh, args),
         "restart" => restart::run(sh, args).await,

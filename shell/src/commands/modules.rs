@@ -1,4 +1,4 @@
-//! `modules`: the loaded modules.
+//! `modules`: the loaded modules, every version with the processes running it.
 
 use serde_json::json;
 
@@ -9,23 +9,30 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "modules",
     usage: "modules",
-    summary: "list the loaded modules",
+    summary: "list the loaded modules: each version (NAME@N), whether it is current, and the processes running it",
     examples: &["modules"],
 };
 
 pub fn run(sh: &mut Shell, args: Args<'_>) -> Result<Reply, ShellError> {
     args.finish()?;
-    let rows: Vec<Vec<String>> = sh
-        .modules
+    let versions = sh.rt.module_versions();
+    let rows: Vec<Vec<String>> = versions
         .iter()
-        .map(|(name, m)| {
+        .map(|m| {
             let funcs = m
                 .exports()
                 .iter()
                 .filter(|e| e.ty.starts_with("func"))
                 .count();
             vec![
-                name.clone(),
+                m.label(),
+                if sh.rt.is_current(m) {
+                    "current"
+                } else {
+                    "old"
+                }
+                .to_owned(),
+                m.processes().to_string(),
                 m.size().to_string(),
                 funcs.to_string(),
                 m.imports().len().to_string(),
@@ -33,16 +40,29 @@ pub fn run(sh: &mut Shell, args: Args<'_>) -> Result<Reply, ShellError> {
         })
         .collect();
     let json = json!(
-        sh.modules
+        versions
             .iter()
-            .map(|(n, m)| json!({"name": n, "size": m.size()}))
+            .map(
+                |m| json!({"name": m.name(), "version": m.version(), "current": sh.rt.is_current(m),
+                "processes": m.processes(), "size": m.size()})
+            )
             .collect::<Vec<_>>()
     );
     if rows.is_empty() {
         return Ok(Reply::with_json("no modules loaded", json));
     }
     Ok(Reply::with_json(
-        table(&["NAME", "BYTES", "EXPORTS", "IMPORTS"], &rows),
+        table(
+            &[
+                "MODULE",
+                "VERSION",
+                "PROCESSES",
+                "BYTES",
+                "EXPORTS",
+                "IMPORTS",
+            ],
+            &rows,
+        ),
         json,
     ))
 }

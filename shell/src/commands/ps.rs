@@ -83,7 +83,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         let row = vec![
             p.pid().to_string(),
             names.join(","),
-            format!("{}.{}", p.module_name(), p.function()),
+            format!("{}.{}", p.code(), p.function()),
             status(p.stats().status()).to_owned(),
             p.stats().fuel_used().to_string(),
             size(p.memory_total()),
@@ -101,6 +101,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
             let stats = p.stats();
             json_rows.push(
                 json!({"pid": p.pid().id(), "names": names, "module": p.module_name(),
+                "version": p.module().map_or(0, |m| m.version()),
                 "function": p.function(), "parent": p.parent().map(|p| p.id()), "status": row[3],
                 "fuel": stats.fuel_used(), "memory": p.memory_total(), "mailbox": p.mailbox_len(),
                 "messages_in": stats.messages_in(), "messages_out": stats.messages_out(),

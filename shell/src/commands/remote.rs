@@ -47,7 +47,7 @@ pub fn cells(row: &ProcessRow) -> Vec<String> {
     vec![
         row.pid.to_string(),
         row.names.join(","),
-        format!("{}.{}", row.module, row.function),
+        format!("{}.{}", row.code(), row.function),
         super::ps::status(row.status).to_owned(),
         row.fuel_used.to_string(),
         size(row.memory_bytes),
@@ -108,7 +108,7 @@ pub fn describe(pid: Pid, on: &str, answer: ProcessInfo) -> Result<String, Strin
             let links: Vec<Pid> = links.iter().map(|(p, _)| *p).collect();
             format!(
                 "{pid}  {}.{}  on {node}\n  status:      {}\n  parent:      {}\n  links:       {}\n  monitors:    {} (monitored by {})\n  fuel:        {} used, limit {}\n  memory:      {}, limit {}\n  messages:    {} queued, {} in, {} out\n  traps links: {}",
-                row.module,
+                row.code(),
                 row.function,
                 super::ps::status(row.status),
                 row.parent

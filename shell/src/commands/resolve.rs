@@ -87,15 +87,14 @@ fn resolve_all(sh: &Shell, items: &[Spanned<Value>]) -> Result<Vec<Spanned<Value
 /// A loaded module by name.
 pub fn module(sh: &Shell, arg: &Spanned<Arg>) -> Result<Module, ShellError> {
     let name = crate::commands::args::word(arg, "a module name")?;
-    sh.modules
-        .get(&name)
-        .cloned()
+    sh.module(&name)
         .ok_or_else(|| ShellError::at(arg.span.clone(), no_module(sh, &name)))
 }
 
 /// "No module `x`", with the nearest loaded name or what is loaded.
 pub fn no_module(sh: &Shell, name: &str) -> String {
-    let known: Vec<&str> = sh.modules.keys().map(String::as_str).collect();
+    let names = sh.module_names();
+    let known: Vec<&str> = names.iter().map(String::as_str).collect();
     if let Some(close) = super::suggest::nearest(name, known.iter().copied()) {
         return format!("no module `{name}`; did you mean {close}?");
     }

@@ -94,10 +94,9 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
     let opts = options(&mut args)?;
     args.finish()?;
     let node = on.map(|n| super::remote::node(sh, n)).transpose()?;
-    let m =
-        sh.modules.get(module).cloned().ok_or_else(|| {
-            ShellError::at(call.span.clone(), super::resolve::no_module(sh, module))
-        })?;
+    let m = sh
+        .module(module)
+        .ok_or_else(|| ShellError::at(call.span.clone(), super::resolve::no_module(sh, module)))?;
     let ty = m.function(function).ok_or_else(|| {
         ShellError::at(
             call.span.clone(),

@@ -62,8 +62,8 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
                 function,
                 args: call_args,
             } => {
-                let m = sh.modules.get(module).cloned().ok_or_else(|| {
-                    ShellError::at(a.span.clone(), format!("no module `{module}`"))
+                let m = sh.module(module).ok_or_else(|| {
+                    ShellError::at(a.span.clone(), super::resolve::no_module(sh, module))
                 })?;
                 let mut params = Vec::new();
                 for v in call_args {
@@ -90,6 +90,8 @@ pub fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError> {
                     format!("{function}-{}", taken + 1)
                 };
                 let kind = ChildKind::Worker {
+                    // `counter@1.loop()` pins a version; `counter.loop()` follows reloads.
+                    pinned: module.contains('@'),
                     module: m,
                     function: function.clone(),
                     params,

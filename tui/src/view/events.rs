@@ -103,6 +103,39 @@ pub(crate) fn what(e: &Event) -> (Color, String) {
             format!("{limit} hit ({})", limit.amount(*value)),
         ),
         EventKind::GaveUp { reason } => (Color::Red, format!("supervisor gave up: {reason}")),
+        EventKind::Loaded { module, version } => {
+            (Color::Cyan, format!("loaded {module}@{version}"))
+        }
+        EventKind::Upgraded {
+            from,
+            to,
+            micros,
+            state_bytes,
+        } => (
+            Color::Cyan,
+            format!(
+                "upgraded {from} -> {to} in {} (state {})",
+                grain::quantity::micros(*micros),
+                grain::quantity::bytes(*state_bytes)
+            ),
+        ),
+        EventKind::UpgradeFailed { to, reason } => (
+            Color::Yellow,
+            format!("upgrade to {to} rolled back: {reason}"),
+        ),
+        EventKind::Purged {
+            module,
+            versions,
+            ended,
+        } => {
+            let versions: Vec<String> = versions.iter().map(|v| format!("{module}@{v}")).collect();
+            let versions = if versions.is_empty() {
+                format!("{module}: no old versions")
+            } else {
+                versions.join(", ")
+            };
+            (Color::Magenta, format!("purged {versions}, ended {ended}"))
+        }
         EventKind::Alert { alert } => (Color::LightRed, format!("ALERT {alert}")),
         EventKind::NodeUp { node, name } => (Color::Green, format!("node {name} ({node}) up")),
         EventKind::NodeDown { node, name, reason } => {

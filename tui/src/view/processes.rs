@@ -121,7 +121,7 @@ fn link_cells(m: &Model, pid: Pid, i: usize) -> Vec<Cell<'static>> {
     let node = nodes.map_or_else(|| pid.node().to_string(), |n| n.node_of(pid));
     let down = nodes.is_some_and(|n| n.is_down(pid.node()));
     let what = match t.rows.get(&pid) {
-        Some(r) => format!("{}.{}", r.module, r.function),
+        Some(r) => format!("{}.{}", r.code(), r.function),
         None if down => format!("on node {node} (down)"),
         None => format!("on node {node}"),
     };
@@ -173,7 +173,7 @@ fn cells(m: &Model, r: &ProcessRow, i: usize) -> Vec<Cell<'static>> {
     vec![
         Cell::from(pid),
         Cell::from(name),
-        Cell::from(format!("{}.{}", r.module, r.function)),
+        Cell::from(format!("{}.{}", r.code(), r.function)),
         Cell::from(state(r)),
         Cell::from(fmt::count(t.fuel_rate.get(&r.pid).copied().unwrap_or(0))),
         Cell::from(fmt::count(r.fuel_used)),

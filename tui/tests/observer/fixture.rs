@@ -13,6 +13,7 @@ pub fn row(id: u64, parent: Option<u64>, function: &str) -> ProcessRow {
         parent: parent.map(Pid),
         names: Vec::new(),
         module: "app".into(),
+        version: 1,
         function: function.into(),
         status: Status::Waiting,
         fuel_used: 100 * id,
