@@ -2,6 +2,7 @@
 
 mod assemblyscript;
 mod book;
+mod browser;
 mod cluster;
 mod cluster_support;
 mod commands;
@@ -23,5 +24,6 @@ mod terminal;
 mod test_mode;
 mod top;
 mod trace;
+mod web;
 
 mod tmux;
