@@ -6,14 +6,14 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use grain::Pid;
 use grain::observe::{HostCall, ProcessRow, Snapshot, Status, Totals, Update};
 use grain_tui::Table;
-use grain_tui::web::{View, process_window};
+use grain_tui::web::{TreeCache, View, process_window, tree_window};
 
 /// 100,000 idle processes with scattered memory and fuel.
 fn table() -> Table {
     let processes = (1..=100_000u64)
         .map(|id| ProcessRow {
             pid: Pid(id),
-            parent: Some(Pid(1)),
+            parent: (id > 1).then_some(Pid(1)),
             names: Vec::new(),
             module: "crowd".into(),
             version: 1,
@@ -84,5 +84,21 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+fn tree(c: &mut Criterion) {
+    let t = table();
+    let view = View {
+        page: "tree".into(),
+        limit: 200,
+        ..View::default()
+    };
+    c.bench_function("web_window/tree_cut", |b| {
+        b.iter(|| tree_window(&t, &view, 0, &mut TreeCache::default()).to_string())
+    });
+    let mut cache = TreeCache::default();
+    c.bench_function("web_window/tree_cached", |b| {
+        b.iter(|| tree_window(&t, &view, 0, &mut cache).to_string())
+    });
+}
+
+criterion_group!(benches, bench, tree);
 criterion_main!(benches);

@@ -13,9 +13,10 @@ use tokio::sync::mpsc;
 use tokio::time::{Interval, MissedTickBehavior};
 
 use super::Shared;
-use super::frame::{Sent, header};
+use super::frame::{Cut, Sent, header};
 use super::protocol::{ClientMsg, MAX_LIMIT, RATES, View, pid};
 use super::window::{TreeCache, detail_window, events_window, process_window, tree_window};
+use crate::model::BEHIND_MS;
 
 /// The most browsers at once.
 pub(crate) const MAX_CONNECTIONS: usize = 16;
@@ -40,8 +41,10 @@ struct Conn {
     sent: Sent,
     tree: TreeCache,
     events_after: Option<u64>,
-    /// The window of the last frame and the hub's version it was cut at.
-    window: Option<(u64, Value)>,
+    /// The window of the last frame and the hub's content version it was cut at.
+    window: Option<(u64, Cut)>,
+    /// What the last frame was built from (the hub's version and samples, freshness).
+    stamp: Option<Stamp>,
     /// What the node said about the detail's process (and its previous incarnation).
     info: Option<(Pid, String)>,
     before: Option<(Pid, String)>,
@@ -67,6 +70,7 @@ pub(crate) async fn run(mut socket: WebSocket, web: Arc<Shared>) {
         tree: TreeCache::default(),
         events_after: None,
         window: None,
+        stamp: None,
         info: None,
         before: None,
         want_before: None,
@@ -128,7 +132,7 @@ pub(crate) async fn run(mut socket: WebSocket, web: Arc<Shared>) {
         c.ask_info(&done_tx);
         if let Some(frame) = c.frame() {
             let started = Instant::now();
-            ok = send(&mut socket, &frame).await;
+            ok = send_text(&mut socket, frame).await;
             c.last_send = Instant::now();
             c.skipped += (started.elapsed().as_millis() / rate.as_millis().max(1)) as u64;
         }
@@ -142,11 +146,16 @@ fn ticker(rate: Duration) -> Interval {
 }
 
 async fn send(socket: &mut WebSocket, v: &Value) -> bool {
-    socket
-        .send(Message::Text(v.to_string().into()))
-        .await
-        .is_ok()
+    send_text(socket, v.to_string()).await
 }
+
+async fn send_text(socket: &mut WebSocket, text: String) -> bool {
+    socket.send(Message::Text(text.into())).await.is_ok()
+}
+
+/// The hub's version and samples, whether the node ended, how long it has been quiet
+/// (tenths of a second, once behind), ticks skipped.
+type Stamp = (u64, u64, bool, Option<u128>, u64);
 
 impl Conn {
     fn set_view(&mut self, mut view: View) {
@@ -221,32 +230,45 @@ impl Conn {
         self.window = None;
     }
 
-    /// The next frame, if the page lacks anything of it.
-    fn frame(&mut self) -> Option<Value> {
+    /// The next frame, if the page lacks anything of it. Nothing is built when nothing
+    /// it shows can have changed (no update, no second of the trend, the same freshness).
+    fn frame(&mut self) -> Option<String> {
         if self.paused && self.window.is_some() {
             return None;
         }
         let hub = self.web.hub.clone();
         let version = hub.version.load(Relaxed);
+        let quiet = hub.quiet();
+        let behind = (quiet > Duration::from_millis(BEHIND_MS)).then(|| quiet.as_millis() / 100);
+        let stamp = (
+            version,
+            hub.samples(),
+            hub.ended.load(Relaxed),
+            behind,
+            self.skipped,
+        );
+        if self.window.is_some() && self.stamp == Some(stamp) {
+            return None;
+        }
+        self.stamp = Some(stamp);
         let table = hub.table.read().unwrap_or_else(|e| e.into_inner());
-        let head = header(&self.web, &hub, &table, self.paused, self.sent.is_fresh());
-        let window = match &self.window {
-            Some((v, w)) if *v == version => w.clone(),
-            _ => self.cut(&table),
+        let mut head = header(&self.web, &hub, &table, self.paused, self.sent.is_fresh());
+        let content = hub.content.load(Relaxed);
+        let fresh = match self.window.take() {
+            Some((v, cut)) if v == content => cut,
+            _ => Cut::of(self.cut(&table)),
         };
         drop(table);
-        // The events already sent are not sent again.
-        let kept = match self.view.page.as_str() {
-            "events" => {
-                json!({"reset": false, "lines": [], "shown": window["shown"], "total": window["total"]})
-            }
-            _ => window.clone(),
-        };
-        self.window = Some((version, kept));
-        let mut head = head;
         head["skipped"] = self.skipped.into();
-        let frame = json!({"t": "frame", "page": self.view.page, "header": head, "window": window});
-        self.sent.elide(frame)
+        let frame = self.sent.frame(&self.view.page, &head, &fresh);
+        // The events sent are not sent again.
+        let mut kept = fresh;
+        if self.view.page == "events" {
+            kept.meta.insert("lines".into(), json!([]));
+            kept.meta.insert("reset".into(), false.into());
+        }
+        self.window = Some((content, kept));
+        frame
     }
 
     /// The page's window, cut from the table now.

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::Ordering::Relaxed;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::Shared;
 use super::hub::Hub;
@@ -70,68 +70,131 @@ pub(crate) fn header(web: &Shared, hub: &Hub, t: &Table, paused: bool, whole: bo
     })
 }
 
+/// A page's window as it travels: its rows as JSON text each (compared and sent as they
+/// are), and the rest.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Cut {
+    /// Everything but the rows.
+    pub meta: Map<String, Value>,
+    /// The rows: pid and JSON text; `None` for a page without rows.
+    pub rows: Option<Vec<(String, String)>>,
+    /// Rows drawn for another row's sake (a remote link in the tree): never elided.
+    pub links: usize,
+}
+
+impl Cut {
+    /// Splits a window's `rows` off, each as JSON text.
+    pub(crate) fn of(window: Value) -> Cut {
+        let Value::Object(mut meta) = window else {
+            return Cut::default();
+        };
+        let mut links = 0;
+        let rows = match meta.remove("rows") {
+            Some(Value::Array(rows)) => Some(
+                rows.into_iter()
+                    .map(|r| {
+                        links += usize::from(r.get("link").is_some());
+                        let pid = r["pid"].as_str().unwrap_or_default().to_owned();
+                        let pid = if r.get("link").is_some() {
+                            String::new()
+                        } else {
+                            pid
+                        };
+                        (pid, r.to_string())
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        };
+        Cut { meta, rows, links }
+    }
+}
+
 /// What a page was last sent.
 #[derive(Debug, Default)]
 pub(crate) struct Sent {
-    /// The last frame, whole.
-    last: Option<Value>,
-    /// Its rows, by pid.
-    rows: HashMap<String, Value>,
-    /// Its rows' pids, in order.
+    /// The last header and the rest of the last window, as text.
+    header: Option<String>,
+    meta: String,
+    page: String,
+    /// The last rows, by pid, as text.
+    rows: HashMap<String, String>,
+    /// Their pids, in order.
     order: Vec<String>,
+    /// Did the last frame have rows?
+    had_rows: bool,
 }
 
 impl Sent {
     /// Has nothing been sent yet?
     pub(crate) fn is_fresh(&self) -> bool {
-        self.last.is_none()
+        self.header.is_none()
     }
 
-    /// The frame to send for `full`, or `None` when the page has it already: the header
-    /// left out when it did not change, each row that did not change as its pid, and the
-    /// rows as `"same"` when none changed, nor their order.
-    pub(crate) fn elide(&mut self, full: Value) -> Option<Value> {
-        if self.last.as_ref() == Some(&full) {
-            return None;
-        }
-        let mut out = full.clone();
-        if let (Some(last), Some(obj)) = (&self.last, out.as_object_mut())
-            && last.get("header") == obj.get("header")
-        {
-            obj.remove("header");
-        }
+    /// The frame to send, or `None` when the page has all of it already: the header left
+    /// out when it did not change, each row that did not change as its pid, and the rows
+    /// as `"same"` when none changed, nor their order.
+    pub(crate) fn frame(&mut self, page: &str, header: &Value, cut: &Cut) -> Option<String> {
+        let header = header.to_string();
+        let meta = Value::Object(cut.meta.clone()).to_string();
+        let new_header = self.header.as_deref() != Some(header.as_str());
+        let mut changed = new_header || meta != self.meta || page != self.page;
+        let mut rows_json = String::new();
         let mut rows = HashMap::new();
         let mut order = Vec::new();
-        let list = out
-            .get_mut("window")
-            .and_then(|w| w.get_mut("rows"))
-            .and_then(Value::as_array_mut);
-        if let Some(list) = list {
-            let mut same = true;
-            for row in list.iter_mut() {
-                let Some(pid) = row.get("pid").and_then(Value::as_str).map(str::to_owned) else {
-                    continue;
-                };
-                if row.get("link").is_some() {
-                    same = false;
-                    continue;
+        if let Some(list) = &cut.rows {
+            let mut same = cut.links == 0;
+            rows_json.push('[');
+            for (i, (pid, text)) in list.iter().enumerate() {
+                if i > 0 {
+                    rows_json.push(',');
                 }
-                let unchanged = self.rows.get(&pid) == Some(row);
+                let unchanged = !pid.is_empty() && self.rows.get(pid) == Some(text);
                 same &= unchanged;
-                let whole = std::mem::replace(row, Value::String(pid.clone()));
-                if !unchanged {
-                    *row = whole.clone();
+                if unchanged {
+                    rows_json.push_str(&Value::String(pid.clone()).to_string());
+                } else {
+                    rows_json.push_str(text);
                 }
-                rows.insert(pid.clone(), whole);
-                order.push(pid);
+                if !pid.is_empty() {
+                    rows.insert(pid.clone(), text.clone());
+                    order.push(pid.clone());
+                }
             }
-            if same && order == self.order {
-                out["window"]["rows"] = "same".into();
+            rows_json.push(']');
+            if same && self.had_rows && order == self.order {
+                rows_json = "\"same\"".into();
+            } else {
+                changed = true;
             }
         }
-        self.order = order;
+        if !changed {
+            return None;
+        }
+        let mut out = format!("{{\"t\":\"frame\",\"page\":{}", Value::from(page));
+        if new_header {
+            out.push_str(",\"header\":");
+            out.push_str(&header);
+        }
+        out.push_str(",\"window\":");
+        if cut.rows.is_some() {
+            out.push_str(meta.strip_suffix('}').unwrap_or("{"));
+            if !cut.meta.is_empty() {
+                out.push(',');
+            }
+            out.push_str("\"rows\":");
+            out.push_str(&rows_json);
+            out.push('}');
+        } else {
+            out.push_str(&meta);
+        }
+        out.push('}');
+        self.header = Some(header);
+        self.meta = meta;
+        page.clone_into(&mut self.page);
         self.rows = rows;
-        self.last = Some(full);
+        self.order = order;
+        self.had_rows = cut.rows.is_some();
         Some(out)
     }
 }

@@ -58,6 +58,9 @@ pub(crate) struct Hub {
     pub table: RwLock<Table>,
     /// Bumped at every update folded in.
     pub version: AtomicU64,
+    /// Bumped when an update may have changed what a page shows of the table (rows, rates,
+    /// flashes, events, the cluster): an update of the counters alone does not.
+    pub content: AtomicU64,
     /// Bumped when processes came or went (the tree's shape may have changed).
     pub shape: AtomicU64,
     /// The node's stream ended.
@@ -78,6 +81,7 @@ impl Hub {
         let hub = Arc::new(Hub {
             table: RwLock::new(Table::default()),
             version: AtomicU64::new(0),
+            content: AtomicU64::new(0),
             shape: AtomicU64::new(0),
             ended: AtomicBool::new(false),
             heard: Mutex::new(Instant::now()),
@@ -93,6 +97,7 @@ impl Hub {
             }
             if let Some(hub) = folding.upgrade() {
                 hub.ended.store(true, Relaxed);
+                hub.content.fetch_add(1, Relaxed);
                 hub.version.fetch_add(1, Relaxed);
             }
         });
@@ -121,16 +126,26 @@ impl Hub {
     /// Folds one update in.
     pub(crate) fn fold(&self, update: &Update) {
         let mut table = self.table.write().unwrap_or_else(|e| e.into_inner());
-        let reshaped = match update {
-            Update::Full(_) => true,
-            Update::Delta(d) => {
-                !d.removed.is_empty() || d.changed.iter().any(|r| !table.rows.contains_key(&r.pid))
-            }
+        let lively = |t: &Table| !t.fuel_rate.is_empty() || !t.flash.is_empty();
+        let (reshaped, shown) = match update {
+            Update::Full(_) => (true, true),
+            Update::Delta(d) => (
+                !d.removed.is_empty() || d.changed.iter().any(|r| !table.rows.contains_key(&r.pid)),
+                !d.changed.is_empty()
+                    || !d.removed.is_empty()
+                    || !d.events.is_empty()
+                    || d.cluster.is_some()
+                    || lively(&table),
+            ),
         };
         table.apply(update);
+        let shown = shown || lively(&table);
         drop(table);
         if reshaped {
             self.shape.fetch_add(1, Relaxed);
+        }
+        if shown {
+            self.content.fetch_add(1, Relaxed);
         }
         *self.heard.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
         self.version.fetch_add(1, Relaxed);
@@ -154,6 +169,12 @@ impl Hub {
             memory,
             cpu: host.cpu,
         });
+    }
+
+    /// How many samples of the host were taken.
+    pub(crate) fn samples(&self) -> u64 {
+        let trend = self.trend.lock().unwrap_or_else(|e| e.into_inner());
+        trend.back().map_or(0, |s| s.n)
     }
 
     /// How long since the last update.

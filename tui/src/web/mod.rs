@@ -32,7 +32,7 @@ use tokio::task::JoinHandle;
 
 pub use hub::Feed;
 pub use protocol::{View, WebRow};
-pub use window::{ProcessWindow, process_window};
+pub use window::{ProcessWindow, TreeCache, process_window, tree_window};
 
 /// What the web observer asks of the node beyond its updates. Called on a blocking thread
 /// (an attached node's control client blocks).

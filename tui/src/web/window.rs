@@ -104,7 +104,7 @@ pub fn web_row(t: &Table, r: &ProcessRow) -> WebRow {
 
 /// The tree's order, kept until processes come or go, the folds or the filter change.
 #[derive(Debug, Default)]
-pub(crate) struct TreeCache {
+pub struct TreeCache {
     key: Option<(u64, Vec<String>, String)>,
     order: Vec<(Pid, usize)>,
     links: HashSet<usize>,
@@ -114,7 +114,8 @@ pub(crate) struct TreeCache {
 
 /// The page of the tree `view` asks for: the spawn trees depth first (the terminal's
 /// order, with its branch lines), each supervisor's children under it.
-pub(crate) fn tree_window(t: &Table, view: &View, shape: u64, cache: &mut TreeCache) -> Value {
+/// `shape` changes when processes came or went (the cache is cut again then).
+pub fn tree_window(t: &Table, view: &View, shape: u64, cache: &mut TreeCache) -> Value {
     let key = (shape, view.folded.clone(), view.filter.clone());
     // A filter matches states, which change without processes coming or going.
     if cache.key.as_ref() != Some(&key) || !view.filter.is_empty() {
