@@ -59,9 +59,9 @@ pub(crate) fn header(web: &Shared, hub: &Hub, t: &Table, paused: bool, whole: bo
         "proc_mem": fmt::bytes(t.memory()),
         "host": host.map(|h| json!({
             "cpu": format!("{:.0}%", h.cpu),
-            "cpu_pct": h.cpu,
+            "cpu_pct": (h.cpu * 10.0).round() / 10.0,
             "mem": format!("{}/{}", fmt::bytes(h.used), fmt::bytes(h.total)),
-            "mem_pct": if h.total > 0 { h.used as f64 * 100.0 / h.total as f64 } else { 0.0 },
+            "mem_pct": if h.total > 0 { (h.used as f64 * 1000.0 / h.total as f64).round() / 10.0 } else { 0.0 },
         })),
         "cluster": cluster,
         "can_change": web.config.can_change,
