@@ -102,9 +102,10 @@ impl Module {
         self.0.live.load(Relaxed)
     }
 
-    /// Counts a process that starts running it; [`Module::leave`] when it stops.
-    pub(crate) fn enter(&self) {
-        self.0.live.fetch_add(1, Relaxed);
+    /// Counts a process that starts running it ([`Module::leave`] when it stops); true
+    /// when it is the only one.
+    pub(crate) fn enter(&self) -> bool {
+        self.0.live.fetch_add(1, Relaxed) == 0
     }
 
     /// Counts a process that stops running it; true when it was the last.

@@ -67,10 +67,12 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
             .ok_or_else(|| at(format!("no module `{}` is loaded", from.name())))?,
     };
     if module.id() == from.id() {
-        return Err(at(format!(
-            "{target} already runs {}, the current version: load a new one first",
-            from.label()
-        )));
+        let hint = if to.is_some() {
+            ""
+        } else {
+            ", the current version: load a new one first"
+        };
+        return Err(at(format!("{target} already runs {}{hint}", from.label())));
     }
     let done = sh
         .rt
