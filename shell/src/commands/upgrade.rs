@@ -13,7 +13,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "upgrade",
     usage: "upgrade <pid> [--to=NAME@N] [--timeout=5s] [--restart]",
-    summary: "move a process onto new code (the current version of its module by default), keeping its pid, mailbox, links, monitors, names and limits; --restart: have its supervisor restart it on the new code instead",
+    summary: "move a process onto new code in place, keeping its pid, mailbox, links, monitors, names and limits (--restart: its supervisor restarts it on the new code)",
     examples: &[
         "load examples/wat/tally_v1.wat as tally",
         "t = spawn tally.serve()",
