@@ -585,3 +585,47 @@ async fn a_handoff_nobody_asked_for_returns_and_a_kill_ends_an_upgrade() {
     eventually("the process ended", || node.rt.exited(pid).is_some()).await;
     assert_eq!(node.rt.exited(pid).unwrap().reason, ExitReason::Killed);
 }
+
+/// Hostile or stuck code: a `handoff` from outside memory traps its caller only; new code
+/// that spins while taking over is cut off at the timeout and the old code goes on.
+#[tokio::test]
+async fn bad_pointers_trap_and_new_code_that_spins_is_cut_off() {
+    let node = Node::new();
+    let bad = r#"
+        (import "grain::code" "handoff" (func $handoff (param i32 i32) (result i32)))
+        (func (export "main") (drop (call $handoff (i32.const -16) (i32.const 64))))"#;
+    let module = node.rt.load("bad", wat(bad).as_bytes()).unwrap();
+    let p = node.rt.spawn(&module, "main", &[], ProcessConfig::default()).unwrap();
+    let reason = wait(&p).await;
+    assert!(reason.to_string().contains("grain::code::handoff"), "{reason}");
+
+    let v1 = load(&node, "seq", 1, "");
+    let pid = spawn(&node, &v1, ProcessConfig::default());
+    let me = node.rt.spawn_host("test").unwrap();
+    numbers(&node, pid, 0, 2);
+    let spins = load(&node, "seq", 2, "(loop $spin (br $spin)) (i32.const 0)");
+    let err = node
+        .rt
+        .upgrade(pid, &spins, Duration::from_millis(300))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("did not take the state over within"),
+        "{err}"
+    );
+    assert_eq!(
+        ask(&me, pid).await,
+        [1, 2, 0, grain::code::HANDOFF_FAILED as i64],
+        "the old code answers, its state intact"
+    );
+    // take_state writing outside memory traps the new code: another rollback.
+    let writes_out = load(
+        &node,
+        "seq",
+        3,
+        "(drop (call $take_state (i32.const -8) (i32.const 16))) (i32.const 0)",
+    );
+    let err = node.rt.upgrade(pid, &writes_out, FIVE_SECONDS).await.unwrap_err();
+    assert!(err.to_string().contains("grain::code::take_state"), "{err}");
+    assert_eq!(ask(&me, pid).await[..3], [1, 2, 0]);
+}
