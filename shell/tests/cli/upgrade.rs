@@ -175,3 +175,25 @@ fn upgrade_purge_and_modules_speak_json() {
     assert_eq!(output(7)["versions"], serde_json::json!([1]));
     assert_eq!(output(7)["ended"].as_array().unwrap().len(), 1);
 }
+
+/// The Erlang side of the side-by-side upgrade row runs and gives its figure.
+#[test]
+fn the_erlang_upgrade_bench_gives_its_figure_when_erlang_is_installed() {
+    use std::process::Command;
+    if Command::new("escript").output().is_err() {
+        eprintln!("escript is not installed: the Erlang side is not run");
+        return;
+    }
+    let out = Command::new("escript")
+        .arg(crate::support::root().join("benches/side-by-side/upgrade.escript"))
+        .arg("--quick")
+        .output()
+        .expect("escript runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let fields: Vec<&str> = stdout.trim_end().split('\t').collect();
+    assert_eq!(fields.len(), 3, "{stdout}");
+    assert_eq!((fields[0], fields[2]), ("upgrade", "µs"));
+    let us: f64 = fields[1].parse().expect("a number");
+    assert!(us > 0.0, "{stdout}");
+}
