@@ -113,7 +113,9 @@ fn benches(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("neighbour");
-    group.sample_size(10).throughput(Throughput::Elements(20_000));
+    group
+        .sample_size(10)
+        .throughput(Throughput::Elements(20_000));
     let round = |b: &mut criterion::Bencher<'_>| {
         b.iter_custom(|iters| {
             tokio.block_on(async {

@@ -595,9 +595,15 @@ async fn bad_pointers_trap_and_new_code_that_spins_is_cut_off() {
         (import "grain::code" "handoff" (func $handoff (param i32 i32) (result i32)))
         (func (export "main") (drop (call $handoff (i32.const -16) (i32.const 64))))"#;
     let module = node.rt.load("bad", wat(bad).as_bytes()).unwrap();
-    let p = node.rt.spawn(&module, "main", &[], ProcessConfig::default()).unwrap();
+    let p = node
+        .rt
+        .spawn(&module, "main", &[], ProcessConfig::default())
+        .unwrap();
     let reason = wait(&p).await;
-    assert!(reason.to_string().contains("grain::code::handoff"), "{reason}");
+    assert!(
+        reason.to_string().contains("grain::code::handoff"),
+        "{reason}"
+    );
 
     let v1 = load(&node, "seq", 1, "");
     let pid = spawn(&node, &v1, ProcessConfig::default());
@@ -610,7 +616,8 @@ async fn bad_pointers_trap_and_new_code_that_spins_is_cut_off() {
         .await
         .unwrap_err();
     assert!(
-        err.to_string().contains("did not take the state over within"),
+        err.to_string()
+            .contains("did not take the state over within"),
         "{err}"
     );
     assert_eq!(
@@ -625,7 +632,11 @@ async fn bad_pointers_trap_and_new_code_that_spins_is_cut_off() {
         3,
         "(drop (call $take_state (i32.const -8) (i32.const 16))) (i32.const 0)",
     );
-    let err = node.rt.upgrade(pid, &writes_out, FIVE_SECONDS).await.unwrap_err();
+    let err = node
+        .rt
+        .upgrade(pid, &writes_out, FIVE_SECONDS)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("grain::code::take_state"), "{err}");
     assert_eq!(ask(&me, pid).await[..3], [1, 2, 0]);
 }

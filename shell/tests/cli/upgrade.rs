@@ -190,7 +190,11 @@ fn the_erlang_upgrade_bench_gives_its_figure_when_erlang_is_installed() {
         .output()
         .expect("escript runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let fields: Vec<&str> = stdout.trim_end().split('\t').collect();
     assert_eq!(fields.len(), 3, "{stdout}");
     assert_eq!((fields[0], fields[2]), ("upgrade", "µs"));
