@@ -162,6 +162,14 @@ impl Module {
         self.0.module.get_export(name)?.func().cloned()
     }
 
+    /// Does it import the function `name` from `namespace`?
+    pub fn imports_function(&self, namespace: &str, name: &str) -> bool {
+        self.0
+            .module
+            .imports()
+            .any(|i| i.module() == namespace && i.name() == name)
+    }
+
     /// The module's exports.
     pub fn exports(&self) -> Vec<ItemInfo> {
         self.0

@@ -502,8 +502,9 @@ async fn new_code_that_traps_or_refuses_rolls_back_and_the_old_code_goes_on() {
 #[tokio::test]
 async fn code_that_never_hands_over_times_out_and_keeps_running() {
     let node = Node::new();
-    // v1 ignores the code-change message (it only counts).
+    // v1 could hand over but ignores the code-change message (it only counts).
     let deaf = r#"
+        (import "grain::code" "handoff" (func $handoff (param i32 i32) (result i32)))
         (global $n (mut i64) (i64.const 0))
         (func (export "serve")
           (loop $l
@@ -546,6 +547,22 @@ async fn code_that_never_hands_over_times_out_and_keeps_running() {
     );
     let err = node.rt.upgrade(pid, &v1, FIVE_SECONDS).await.unwrap_err();
     assert!(matches!(err, UpgradeError::SameCode { .. }), "{err}");
+    // Code that cannot hand over is never sent the code-change message.
+    let plain = r#"(func (export "serve") (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1))))"#;
+    let plain = node.rt.load("plain", wat(plain).as_bytes()).unwrap();
+    let other = spawn(&node, &plain, ProcessConfig::default());
+    let err = node.rt.upgrade(other, &v2, FIVE_SECONDS).await.unwrap_err();
+    assert!(matches!(err, UpgradeError::CannotHandOver { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("does not import grain::code::handoff"),
+        "{err}"
+    );
+    assert_eq!(
+        node.rt.process(other).unwrap().mailbox_len(),
+        0,
+        "nothing was sent"
+    );
     let host = node.rt.spawn_host("host").unwrap();
     let err = node
         .rt
