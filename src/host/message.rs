@@ -81,7 +81,7 @@ pub(crate) fn deliver(
     message: Message,
 ) -> Result<SendOutcome> {
     let state = caller.data_mut();
-    state.cell.stats.count_out();
+    state.cell.stats.count_out_own();
     let to = Pid(pid);
     state.cell.trace_send(to, &message);
     if state.rt.is_local(to) {

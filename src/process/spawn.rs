@@ -166,6 +166,9 @@ impl RuntimeInner {
             self.link(&cell, &other, tag);
         }
         cell.stats.set_status(Status::Starting);
+        if let Some(parent) = &parent {
+            parent.start_gate.expect_child();
+        }
         let params = req.params.into_iter().map(Param::val).collect();
         self.sched.spawn(
             pid.0,

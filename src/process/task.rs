@@ -271,7 +271,7 @@ impl RuntimeInner {
         // progress (`Runtime::exits_in_progress`), with no gap before the status says so.
         self.exited_total.fetch_add(1, Ordering::AcqRel);
         cell.stats.set_status(Status::Exited);
-        cell.start_gate.open();
+        cell.start_gate.open_now();
         if let Some(module) = cell.module()
             && module.leave()
         {
