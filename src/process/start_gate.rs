@@ -84,9 +84,10 @@ impl ProcessCell {
     }
 }
 
-/// Waits until `parent` is past the slice it is running now (at most [`START_WAIT`]).
-pub(crate) async fn wait_for_yield(parent: &ProcessCell) {
-    let slice = parent.stats.slices();
+/// Waits until `parent` is past `slice`, the slice it spawned this process in (at most
+/// [`START_WAIT`]). The parent's first yield point after a spawn wakes the children waiting;
+/// a child that looks later sees the slice count moved on.
+pub(crate) async fn wait_for_yield(parent: &ProcessCell, slice: u64) {
     let moved_on = || parent.stats.status() != Status::Running || parent.stats.slices() != slice;
     let wait = std::future::poll_fn(|cx| {
         if moved_on() {

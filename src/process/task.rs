@@ -80,7 +80,7 @@ async fn execute(
 ) -> ExitReason {
     // What the parent does in the slice that spawned this process comes first (start_gate).
     if let Some(parent) = cell.parent.and_then(|p| rt.cell(p)) {
-        super::start_gate::wait_for_yield(&parent).await;
+        super::start_gate::wait_for_yield(&parent, cell.parent_slice).await;
     }
     let fuel = cell.config.fuel_limit().unwrap_or(u64::MAX);
     let mut store = match new_store(&rt, &cell, module, fuel, fuel) {
