@@ -80,6 +80,8 @@ awk -F'\t' '
   FILENAME ~ /floor$/ { floor_[$1] = $2 }
   FILENAME ~ /crowd$/ && /^spawn to parked:/ { crowd_avg = $0; sub(/^[^:]*: */, "", crowd_avg); crowd_avg += 0 }
   FILENAME ~ /crowd$/ && /^first / { crowd_first = $0; sub(/^[^:]*: */, "", crowd_first); crowd_first += 0 }
+  FILENAME ~ /crowd$/ && /^CPU per spawn:/ { cpu_avg = $0; sub(/^[^:]*: */, "", cpu_avg); cpu_avg += 0 }
+  FILENAME ~ /crowd$/ && /^CPU, first / { cpu_first = $0; sub(/^[^:]*: */, "", cpu_first); cpu_first += 0 }
   FILENAME ~ /crowd$/ && /^parked processes:/ { crowd_n = $0; sub(/^[^:]*: */, "", crowd_n); crowd_n += 0 }
   function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2fx", a / b) : "-" }
   function cell(v, u) { return (v != "") ? sprintf("%.1f %s", v, u) : "-" }
@@ -94,7 +96,7 @@ awk -F'\t' '
       printf "%-18s %12s %12s %12s %12s %8s %8s %8s\n", k, cell(wat[k], u), cell(rs[k], u), cell(erl[k], u), cell(floor_[k], u), ratio(wat[k], erl[k]), ratio(rs[k], erl[k]), ratio(wat[k], floor_[k])
     }
     printf "%-18s %12s %12s\n", "spawn in a crowd", sprintf("%.1f us", crowd_avg), "-"
-    printf "  (WAT: average over %d parked processes; first 100,000: %.1f us)\n", crowd_n, crowd_first
+    printf "  (WAT: average over %d parked processes; first 100,000: %.1f us; CPU per spawn %.1f us, first 100,000 %.1f us)\n", crowd_n, crowd_first, cpu_avg, cpu_first
     printf "  (lunatic-rs: per spawn of 1,000: %s; of 20,000: %s)\n", cell(rs["spawn_1000"], "ns"), cell(rs["spawn_20000"], "ns")
     print ""
     print "Targets (issue #20):"
@@ -108,6 +110,7 @@ awk -F'\t' '
     verdict("parked_memory, lunatic-rs (KiB)", rs["parked_memory"] / 1024, 24, " KiB")
     verdict("spawn at 20,000 / at 1,000 (lunatic-rs)", (rs["spawn_1000"] > 0) ? rs["spawn_20000"] / rs["spawn_1000"] : "", 1.5, "x")
     verdict(sprintf("spawn, average of %d / first 100,000 (WAT)", crowd_n), (crowd_first > 0) ? crowd_avg / crowd_first : "", 1.5, "x")
+    if (cpu_first > 0) printf "  (in CPU time, which other programs on the machine do not inflate: %.2fx)\n", cpu_avg / cpu_first
     if (crowd_n < 1000000) print "  (the million needs the full run, without --quick)"
   }' "$out/wat" "$out/rs" "$out/erl" "$out/floor" "$out/crowd"
 rm -rf "$out"

@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .kill();
     tokio::time::sleep(Duration::from_millis(50)).await;
     let (rss0, maps0) = (resident_bytes(), mappings());
-    let start = Instant::now();
+    let (start, cpu0) = (Instant::now(), cpu_seconds());
     // In batches of 100,000, each parked before the next: whether spawning slows as the
     // crowd grows (the first batch against the average).
     let mut processes = Vec::with_capacity(n);
@@ -47,18 +47,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("spawn {} failed: {e}", processes.len());
             break;
         }
-        first.get_or_insert(start.elapsed());
+        first.get_or_insert((start.elapsed(), cpu_seconds() - cpu0));
     }
-    let elapsed = start.elapsed();
+    let (elapsed, cpu) = (start.elapsed(), cpu_seconds() - cpu0);
     let count = processes.len().max(1);
     let (rss1, maps1) = (resident_bytes(), mappings());
     println!("parked processes: {}", processes.len());
     let per_spawn = elapsed.as_secs_f64() * 1e6 / count as f64;
     println!("spawn to parked: {per_spawn:.2} µs/process");
-    if let Some(first) = first.filter(|_| count > BATCH) {
+    let cpu_per_spawn = cpu * 1e6 / count as f64;
+    println!("CPU per spawn: {cpu_per_spawn:.2} µs/process");
+    if let Some((first, first_cpu)) = first.filter(|_| count > BATCH) {
         let per_first = first.as_secs_f64() * 1e6 / BATCH as f64;
         let slowdown = per_spawn / per_first;
         println!("first {BATCH}: {per_first:.2} µs/process (the average is {slowdown:.2}× that)");
+        // CPU time does not count what other programs on the machine took.
+        let cpu_first = first_cpu * 1e6 / BATCH as f64;
+        let cpu_slowdown = cpu_per_spawn / cpu_first;
+        println!(
+            "CPU, first {BATCH}: {cpu_first:.2} µs/process (the average is {cpu_slowdown:.2}× that)"
+        );
     }
     let per_process = rss1.saturating_sub(rss0) / count as u64;
     println!(
@@ -75,4 +83,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let per_kill = start.elapsed().as_secs_f64() * 1e6 / count as f64;
     println!("kill all: {per_kill:.2} µs/process");
     Ok(())
+}
+
+/// CPU time this process used so far, user and system, in seconds (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // After the command name in parentheses: state, then 10 fields, then utime and stime.
+    let rest = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
+    let ticks: u64 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / 100.0 // USER_HZ
 }
