@@ -22,7 +22,7 @@ if ! rustup target list --installed | grep -qx wasm32-wasip1; then
 fi
 
 echo "== building (release)" >&2
-cargo build --release -q -p grain --example workloads --example bare --example parked
+cargo build --release -q -p grain --example workloads --example upgrade --example bare --example parked
 cargo build --release -q -p grain-shell
 (cd examples/guests && cargo build --release -q --bin bench)  # its .cargo/config.toml picks wasm32-wasip1
 
@@ -55,6 +55,8 @@ rs_parked_memory() {
 out=$(mktemp -d)
 echo "== grain, WAT guests" >&2
 target/release/examples/workloads $quick >"$out/wat"
+# An upgrade in place (a 16-byte state), against sys:suspend + change_code + resume.
+target/release/examples/upgrade $quick >>"$out/wat"
 # Spawning in a growing crowd: batches of 100,000 parked processes up to a million (a fifth
 # of that with --quick); the average against the first batch's.
 crowd=1000000; [ -n "$quick" ] && crowd=200000
@@ -68,6 +70,7 @@ echo "== bare wasmtime (the floor), WAT guests" >&2
 target/release/examples/bare $quick >"$out/floor"
 echo "== Erlang" >&2
 escript benches/side-by-side/erlang.escript $quick >"$out/erl"
+escript benches/side-by-side/upgrade.escript $quick >>"$out/erl"
 
 otp=$(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), halt().')
 echo
