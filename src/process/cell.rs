@@ -61,6 +61,8 @@ pub(crate) struct ProcessCell {
     pub inspector: super::Inspector,
     /// Children waiting for this process's next yield point.
     pub start_gate: super::start_gate::StartGate,
+    /// Its parent's slice count when it spawned it: it starts once the parent is past it.
+    pub parent_slice: u64,
     /// The children this process spawned, to recognise it restarting them.
     pub lineage: super::lineage::Lineage,
     /// How its parent identifies it among its children (wasm parents only).
@@ -116,6 +118,7 @@ impl ProcessCell {
             alert_state: Default::default(),
             inspector: super::Inspector::default(),
             start_gate: Default::default(),
+            parent_slice: 0,
             lineage: Default::default(),
             spawn_key: None,
             die_when_link_dies: AtomicBool::new(true),

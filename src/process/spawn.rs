@@ -127,6 +127,8 @@ impl RuntimeInner {
         );
         let own = Arc::get_mut(&mut cell).expect("not shared yet");
         own.rt = Arc::downgrade(self);
+        // The slice the parent spawns it in: it starts once the parent is past it.
+        own.parent_slice = parent.as_ref().map_or(0, |p| p.stats.slices());
         own.entry = req.module.entry_name(&req.function, &req.params);
         own.max_mailbox = self.config.max_mailbox;
         let parent = parent.filter(|p| p.is_wasm());
@@ -168,6 +170,9 @@ impl RuntimeInner {
             self.link(&cell, &other, tag);
         }
         cell.stats.set_status(Status::Starting);
+        if let Some(parent) = &parent {
+            parent.start_gate.expect_child();
+        }
         let params = req.params.into_iter().map(Param::val).collect();
         self.sched.spawn(
             pid.0,

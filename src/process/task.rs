@@ -77,7 +77,7 @@ async fn execute(
 ) -> ExitReason {
     // What the parent does in the slice that spawned this process comes first (start_gate).
     if let Some(parent) = cell.parent.and_then(|p| rt.cell(p)) {
-        super::start_gate::wait_for_yield(&parent).await;
+        super::start_gate::wait_for_yield(&parent, cell.parent_slice).await;
     }
     let fuel = cell.config.fuel_limit().unwrap_or(u64::MAX);
     let mut store = match new_store(&rt, &cell, module, fuel, fuel) {
@@ -182,7 +182,7 @@ impl RuntimeInner {
         // progress (`Runtime::exits_in_progress`), with no gap before the status says so.
         self.exited_total.fetch_add(1, Ordering::AcqRel);
         cell.stats.set_status(Status::Exited);
-        cell.start_gate.open();
+        cell.start_gate.open_now();
         if let Some(module) = cell.module()
             && module.leave()
         {
