@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the same workloads on grain (WAT guests and a lunatic-rs guest) and on Erlang/OTP,
-# back to back on this machine, and prints each figure with the grain/Erlang ratio.
+# Runs the same workloads on grain (WAT guests and a lunatic-rs guest), on Erlang/OTP and
+# on bare wasmtime (the floor: the WAT guests with no grain, examples/bare.rs), back to back
+# on this machine, and prints each figure with the grain/Erlang and grain/floor ratios, then
+# a verdict for each target of issue #20.
 #
 #   bash benches/side-by-side.sh           # full sizes (a few minutes)
 #   bash benches/side-by-side.sh --quick   # a tenth of the sizes
@@ -20,7 +22,7 @@ if ! rustup target list --installed | grep -qx wasm32-wasip1; then
 fi
 
 echo "== building (release)" >&2
-cargo build --release -q -p grain --example workloads
+cargo build --release -q -p grain --example workloads --example upgrade --example bare --example parked
 cargo build --release -q -p grain-shell
 (cd examples/guests && cargo build --release -q --bin bench)  # its .cargo/config.toml picks wasm32-wasip1
 
@@ -29,6 +31,7 @@ cargo build --release -q -p grain-shell
 export RUST_LIB_BACKTRACE=0
 
 bench_wasm=examples/guests/target/wasm32-wasip1/release/bench.wasm
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # Host memory per parked lunatic-rs process: the growth of grain's resident set between the
@@ -52,29 +55,65 @@ rs_parked_memory() {
 out=$(mktemp -d)
 echo "== grain, WAT guests" >&2
 target/release/examples/workloads $quick >"$out/wat"
+# An upgrade in place (a 16-byte state), against sys:suspend + change_code + resume.
+target/release/examples/upgrade $quick >>"$out/wat"
+# Spawning in a growing crowd: batches of 100,000 parked processes up to a million (a fifth
+# of that with --quick); the average against the first batch's.
+crowd=1000000; [ -n "$quick" ] && crowd=200000
+target/release/examples/parked "$crowd" >"$out/crowd"
 echo "== grain, lunatic-rs guest" >&2
 parked=100000; [ -n "$quick" ] && parked=10000
 rs_parked_memory "$parked" >"$out/rs"
 target/release/grain run "$bench_wasm" $quick >>"$out/rs"
+target/release/grain run "$bench_wasm" --spawn 1000 20000 >>"$out/rs"
+echo "== bare wasmtime (the floor), WAT guests" >&2
+target/release/examples/bare $quick >"$out/floor"
 echo "== Erlang" >&2
 escript benches/side-by-side/erlang.escript $quick >"$out/erl"
+escript benches/side-by-side/upgrade.escript $quick >>"$out/erl"
 
 otp=$(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), halt().')
 echo
-echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Erlang/OTP $otp, $(date -u +%Y-%m-%d)"
-echo "Times are per operation (lower is better); ratio = grain (WAT) / Erlang."
+echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), Erlang/OTP $otp, $(date -u +%Y-%m-%d), load before the run: $load"
+echo "Times are per operation (lower is better); ratios: grain (WAT) / Erlang, grain (lunatic-rs) / Erlang, grain (WAT) / floor."
 awk -F'\t' '
-  FILENAME ~ /wat$/ { wat[$1] = $2; unit[$1] = $3; order[n++] = $1 }
-  FILENAME ~ /rs$/  { rs[$1] = $2 }
-  FILENAME ~ /erl$/ { erl[$1] = $2 }
+  FILENAME ~ /wat$/   { wat[$1] = $2; unit[$1] = $3; order[n++] = $1 }
+  FILENAME ~ /rs$/    { rs[$1] = $2 }
+  FILENAME ~ /erl$/   { erl[$1] = $2 }
+  FILENAME ~ /floor$/ { floor_[$1] = $2 }
+  FILENAME ~ /crowd$/ && /^spawn to parked:/ { crowd_avg = $0; sub(/^[^:]*: */, "", crowd_avg); crowd_avg += 0 }
+  FILENAME ~ /crowd$/ && /^first / { crowd_first = $0; sub(/^[^:]*: */, "", crowd_first); crowd_first += 0 }
+  FILENAME ~ /crowd$/ && /^CPU per spawn:/ { cpu_avg = $0; sub(/^[^:]*: */, "", cpu_avg); cpu_avg += 0 }
+  FILENAME ~ /crowd$/ && /^CPU, first / { cpu_first = $0; sub(/^[^:]*: */, "", cpu_first); cpu_first += 0 }
+  FILENAME ~ /crowd$/ && /^parked processes:/ { crowd_n = $0; sub(/^[^:]*: */, "", crowd_n); crowd_n += 0 }
+  function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2fx", a / b) : "-" }
+  function cell(v, u) { return (v != "") ? sprintf("%.1f %s", v, u) : "-" }
+  function verdict(what, value, limit, unit) {
+    if (value == "" || value == 0) { printf "  %-46s %10s  target <= %s%s: not measured\n", what, "-", limit, unit; return }
+    printf "  %-46s %10s  target <= %s%s: %s\n", what, sprintf("%.2f%s", value, unit), limit, unit, (value <= limit) ? "met" : "MISSED"
+  }
   END {
-    printf "%-20s %14s %14s %14s %8s\n", "workload", "grain WAT", "grain Rust", "Erlang", "ratio"
+    printf "%-18s %12s %12s %12s %12s %8s %8s %8s\n", "workload", "grain WAT", "grain Rust", "Erlang", "floor", "WAT/Erl", "Rust/Erl", "WAT/flr"
     for (i = 0; i < n; i++) {
       k = order[i]; u = unit[k]
-      r = (k in rs) ? sprintf("%.0f %s", rs[k], u) : "-"
-      e = (k in erl) ? sprintf("%.0f %s", erl[k], u) : "-"
-      ratio = (k in erl && erl[k] > 0) ? sprintf("%.2fx", wat[k] / erl[k]) : "-"
-      printf "%-20s %14s %14s %14s %8s\n", k, sprintf("%.1f %s", wat[k], u), r, e, ratio
+      printf "%-18s %12s %12s %12s %12s %8s %8s %8s\n", k, cell(wat[k], u), cell(rs[k], u), cell(erl[k], u), cell(floor_[k], u), ratio(wat[k], erl[k]), ratio(rs[k], erl[k]), ratio(wat[k], floor_[k])
     }
-  }' "$out/wat" "$out/rs" "$out/erl"
+    printf "%-18s %12s %12s\n", "spawn in a crowd", sprintf("%.1f us", crowd_avg), "-"
+    printf "  (WAT: average over %d parked processes; first 100,000: %.1f us; CPU per spawn %.1f us, first 100,000 %.1f us)\n", crowd_n, crowd_first, cpu_avg, cpu_first
+    printf "  (lunatic-rs: per spawn of 1,000: %s; of 20,000: %s)\n", cell(rs["spawn_1000"], "ns"), cell(rs["spawn_20000"], "ns")
+    print ""
+    print "Targets (issue #20):"
+    verdict("ring, WAT / Erlang", (erl["ring"] > 0) ? wat["ring"] / erl["ring"] : "", 2.5, "x")
+    verdict("ring, lunatic-rs / Erlang", (erl["ring"] > 0) ? rs["ring"] / erl["ring"] : "", 3, "x")
+    verdict("ping_pong, WAT / Erlang", (erl["ping_pong"] > 0) ? wat["ping_pong"] / erl["ping_pong"] : "", 1.2, "x")
+    verdict("send_receive, WAT / Erlang", (erl["send_receive"] > 0) ? wat["send_receive"] / erl["send_receive"] : "", 1.0, "x")
+    verdict("spawn, WAT / Erlang", (erl["spawn"] > 0) ? wat["spawn"] / erl["spawn"] : "", 2.0, "x")
+    verdict("spawn, lunatic-rs / Erlang", (erl["spawn"] > 0) ? rs["spawn"] / erl["spawn"] : "", 3, "x")
+    verdict("parked_memory, WAT (KiB)", wat["parked_memory"] / 1024, 10, " KiB")
+    verdict("parked_memory, lunatic-rs (KiB)", rs["parked_memory"] / 1024, 24, " KiB")
+    verdict("spawn at 20,000 / at 1,000 (lunatic-rs)", (rs["spawn_1000"] > 0) ? rs["spawn_20000"] / rs["spawn_1000"] : "", 1.5, "x")
+    verdict(sprintf("spawn, average of %d / first 100,000 (WAT)", crowd_n), (crowd_first > 0) ? crowd_avg / crowd_first : "", 1.5, "x")
+    if (cpu_first > 0) printf "  (in CPU time, which other programs on the machine do not inflate: %.2fx)\n", cpu_avg / cpu_first
+    if (crowd_n < 1000000) print "  (the million needs the full run, without --quick)"
+  }' "$out/wat" "$out/rs" "$out/erl" "$out/floor" "$out/crowd"
 rm -rf "$out"

@@ -18,6 +18,9 @@ const PARKED: &str = r#"(module
   (memory (export "memory") 1)
   (func (export "parked") (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1)))))"#;
 
+/// Processes spawned (and parked) at a time.
+const BATCH: usize = 100_000;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::args().nth(1).map_or(Ok(10_000), |a| a.parse())?;
@@ -31,17 +34,40 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .kill();
     tokio::time::sleep(Duration::from_millis(50)).await;
     let (rss0, maps0) = (resident_bytes(), mappings());
-    let start = Instant::now();
-    let (processes, refused) = spawn_parked(&rt, &module, "parked", n).await;
-    if let Some(e) = refused {
-        println!("spawn {} failed: {e}", processes.len());
+    let (start, cpu0) = (Instant::now(), cpu_seconds());
+    // In batches of 100,000, each parked before the next: whether spawning slows as the
+    // crowd grows (the first batch against the average).
+    let mut processes = Vec::with_capacity(n);
+    let mut first = None;
+    while processes.len() < n {
+        let batch = (n - processes.len()).min(BATCH);
+        let (spawned, refused) = spawn_parked(&rt, &module, "parked", batch).await;
+        processes.extend(spawned);
+        if let Some(e) = refused {
+            println!("spawn {} failed: {e}", processes.len());
+            break;
+        }
+        first.get_or_insert((start.elapsed(), cpu_seconds() - cpu0));
     }
-    let elapsed = start.elapsed();
+    let (elapsed, cpu) = (start.elapsed(), cpu_seconds() - cpu0);
     let count = processes.len().max(1);
     let (rss1, maps1) = (resident_bytes(), mappings());
     println!("parked processes: {}", processes.len());
     let per_spawn = elapsed.as_secs_f64() * 1e6 / count as f64;
     println!("spawn to parked: {per_spawn:.2} µs/process");
+    let cpu_per_spawn = cpu * 1e6 / count as f64;
+    println!("CPU per spawn: {cpu_per_spawn:.2} µs/process");
+    if let Some((first, first_cpu)) = first.filter(|_| count > BATCH) {
+        let per_first = first.as_secs_f64() * 1e6 / BATCH as f64;
+        let slowdown = per_spawn / per_first;
+        println!("first {BATCH}: {per_first:.2} µs/process (the average is {slowdown:.2}× that)");
+        // CPU time does not count what other programs on the machine took.
+        let cpu_first = first_cpu * 1e6 / BATCH as f64;
+        let cpu_slowdown = cpu_per_spawn / cpu_first;
+        println!(
+            "CPU, first {BATCH}: {cpu_first:.2} µs/process (the average is {cpu_slowdown:.2}× that)"
+        );
+    }
     let per_process = rss1.saturating_sub(rss0) / count as u64;
     println!(
         "host memory: {per_process} B/process ({} MiB in all)",
@@ -57,4 +83,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let per_kill = start.elapsed().as_secs_f64() * 1e6 / count as f64;
     println!("kill all: {per_kill:.2} µs/process");
     Ok(())
+}
+
+/// CPU time this process used so far, user and system, in seconds (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // After the command name in parentheses: state, then 10 fields, then utime and stime.
+    let rest = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
+    let ticks: u64 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|t| t.parse::<u64>().ok())
+        .sum();
+    ticks as f64 / 100.0 // USER_HZ
 }

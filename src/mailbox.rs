@@ -64,8 +64,9 @@ impl Mailbox {
     /// Appends a message and wakes the owner if it waits.
     pub fn push(&self, message: Message) {
         let mut inner = self.inner.lock().expect("mailbox lock");
-        self.bytes
-            .fetch_add(message.queued_bytes(), Ordering::Relaxed);
+        // Written under the lock only: a load and a store.
+        let bytes = self.bytes.load(Ordering::Relaxed) + message.queued_bytes();
+        self.bytes.store(bytes, Ordering::Relaxed);
         inner.queue.push_back(message);
         self.len.store(inner.queue.len(), Ordering::Relaxed);
         let waiters = inner.waiters.take();
@@ -147,8 +148,8 @@ impl Mailbox {
         match found.and_then(|i| queue.remove(i)) {
             Some(message) => {
                 self.len.store(queue.len(), Ordering::Relaxed);
-                self.bytes
-                    .fetch_sub(message.queued_bytes(), Ordering::Relaxed);
+                let bytes = self.bytes.load(Ordering::Relaxed) - message.queued_bytes();
+                self.bytes.store(bytes, Ordering::Relaxed);
                 Ok(message)
             }
             None => {

@@ -38,6 +38,7 @@ pub const PRODUCTIONS: &[&str] = &[
     "command",
     "argument",
     "flag",
+    "amount",
     "call",
     "path",
     "word",

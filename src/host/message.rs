@@ -15,6 +15,28 @@ const NS: &str = "lunatic::message";
 /// What `receive` returns on a timeout.
 pub(crate) const TIMEOUT: u32 = 9027;
 
+const NOT_DATA: &str = "the message in the scratch slot is a death notice, not data";
+
+/// The buffer of the message in the scratch slot, emptied, for the next message to reuse
+/// (`create_data` drops that message anyway): a process that receives and then sends, as
+/// most do, allocates no buffer per message. Only a small plain data message's: one
+/// carrying resources is dropped as it was, and a big buffer is not kept for small messages
+/// (queued messages count their buffers' capacity).
+fn recycled(scratch: &mut Option<Message>) -> Vec<u8> {
+    /// The largest buffer kept for the next message.
+    const KEEP: usize = 4096;
+    match scratch.take() {
+        Some(Message::Data(data))
+            if data.resources.is_empty() && data.buffer.capacity() <= KEEP =>
+        {
+            let mut buffer = data.buffer;
+            buffer.clear();
+            buffer
+        }
+        _ => Vec::new(),
+    }
+}
+
 fn scratch<'a>(caller: &'a mut Caller<'_>, func: &'static str) -> Result<&'a mut Message> {
     caller
         .data_mut()
@@ -29,10 +51,7 @@ pub(crate) fn data<'a>(
 ) -> Result<&'a mut DataMessage> {
     match scratch(caller, func)? {
         Message::Data(data) => Ok(data),
-        _ => Err(fail(
-            func,
-            "the message in the scratch slot is a death notice, not data",
-        )),
+        _ => Err(fail(func, NOT_DATA)),
     }
 }
 
@@ -62,7 +81,7 @@ pub(crate) fn deliver(
     message: Message,
 ) -> Result<SendOutcome> {
     let state = caller.data_mut();
-    state.cell.stats.count_out();
+    state.cell.stats.count_out_own();
     let to = Pid(pid);
     state.cell.trace_send(to, &message);
     if state.rt.is_local(to) {
@@ -181,10 +200,11 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         NS,
         "create_data",
         |mut caller: Caller<'_>, tag: i64, capacity: u64| {
-            let mut data =
-                DataMessage::new(tag, Vec::with_capacity(capacity.min(1 << 20) as usize));
-            data.sender = Some(caller.data().cell.pid);
-            caller.data_mut().scratch = Some(Message::Data(data));
+            let state = caller.data_mut();
+            let mut data = DataMessage::new(tag, recycled(&mut state.scratch));
+            data.buffer.reserve(capacity.min(1 << 20) as usize);
+            data.sender = Some(state.cell.pid);
+            state.scratch = Some(Message::Data(data));
         },
     )?;
     linker.func_wrap(
@@ -192,9 +212,14 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
         "write_data",
         |mut caller: Caller<'_>, ptr: u32, len: u32| -> Result<u32> {
             const F: &str = "lunatic::message::write_data";
-            let bytes = mem::read(&mut caller, F, ptr, len)?;
-            data(&mut caller, F)?.buffer.extend_from_slice(&bytes);
-            Ok(len)
+            mem::with_slice_mut(&mut caller, F, ptr, len, |bytes, state| {
+                match state.scratch.as_mut() {
+                    Some(Message::Data(data)) => data.buffer.extend_from_slice(bytes),
+                    Some(_) => return Err(fail(F, NOT_DATA)),
+                    None => return Err(fail(F, "no message in the scratch slot")),
+                }
+                Ok(len)
+            })
         },
     )?;
     linker.func_wrap(
@@ -205,10 +230,7 @@ pub(crate) fn add_to_linker(linker: &mut Linker<ProcessState>) -> Result<()> {
             mem::with_slice_mut(&mut caller, F, ptr, len, |out, state| {
                 match state.scratch.as_mut() {
                     Some(Message::Data(data)) => Ok(data.read(out) as u32),
-                    Some(_) => Err(fail(
-                        F,
-                        "the message in the scratch slot is a death notice, not data",
-                    )),
+                    Some(_) => Err(fail(F, NOT_DATA)),
                     None => Err(fail(F, "no message in the scratch slot")),
                 }
             })

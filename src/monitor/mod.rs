@@ -4,7 +4,8 @@
 //! ([`EventKind::Alert`]): the log writes it, the observer highlights it, the shell says it.
 //!
 //! A task looks at every process's stats slot each [`AlertConfig::interval`] (a few loads
-//! per process, no locks); restart storms are counted as restarts are emitted. Each alert
+//! per process, no locks), less often on a node so large that a look would take more than
+//! 2% of the time; restart storms are counted as restarts are emitted. Each alert
 //! fires once when its bound is crossed and again only after the process came back under
 //! it (half the mailbox bound; a new host call).
 
@@ -29,7 +30,8 @@ pub struct AlertConfig {
     /// A host call other than a wait for messages or a sleep (network, compile, remote
     /// spawn) blocked longer than this.
     pub host_call: Option<Duration>,
-    /// How often the processes are looked at.
+    /// How often the processes are looked at; less often on a node so large that a look
+    /// would take more than 2% of that time.
     pub interval: Duration,
 }
 

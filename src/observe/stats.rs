@@ -5,6 +5,11 @@ use std::sync::atomic::{AtomicU8, AtomicU32, AtomicU64, Ordering::Relaxed};
 
 use serde::{Deserialize, Serialize};
 
+/// Adds one to a counter that a single writer updates (or writers under one lock).
+pub(crate) fn bump(counter: &AtomicU64) {
+    counter.store(counter.load(Relaxed) + 1, Relaxed);
+}
+
 /// What a process is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
@@ -129,6 +134,12 @@ impl StatsSlot {
         self.messages_out.fetch_add(1, Relaxed);
     }
 
+    /// Counts a message a wasm process sent: only its own task writes the counter, so a
+    /// load and a store do (a read-modify-write is a locked instruction per message).
+    pub(crate) fn count_out_own(&self) {
+        bump(&self.messages_out);
+    }
+
     /// The blocking host call the process is in, and since when (µs since runtime start).
     pub fn host_call(&self) -> Option<(HostCall, u64)> {
         let code = self.host_call.load(Relaxed);
@@ -155,8 +166,10 @@ impl StatsSlot {
         self.restarts.fetch_add(1, Relaxed);
     }
 
+    /// Counts a slice: only the process's own task writes the counter (at its epoch ticks
+    /// and its parks), so a load and a store do.
     pub(crate) fn count_slice(&self) {
-        self.slices.fetch_add(1, Relaxed);
+        bump(&self.slices);
     }
 
     pub(crate) fn enter(&self, call: HostCall, now_us: u64) {

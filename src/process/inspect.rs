@@ -52,6 +52,9 @@ pub(crate) struct Inspector {
     flag: AtomicBool,
     /// The parked process's task, woken by a request.
     waiters: Mutex<Wakers>,
+    /// Set (under the waiters' lock) while its task's waker is registered: a park then
+    /// costs a load, not a lock.
+    armed: AtomicBool,
 }
 
 impl Inspector {
@@ -63,7 +66,13 @@ impl Inspector {
     /// Leaves `waker` to be woken by the next request (a parked process calls this each time
     /// it is polled, then checks [`Inspector::wanted`]).
     pub(crate) fn wait(&self, waker: &Waker) {
-        self.waiters.lock().expect("inspector lock").register(waker);
+        // Only the process's own task waits here, with the same waker every time.
+        if self.armed.load(Ordering::Acquire) {
+            return;
+        }
+        let mut waiters = self.waiters.lock().expect("inspector lock");
+        waiters.register(waker);
+        self.armed.store(true, Ordering::Release);
     }
 
     /// Answers every pending request from `memory`.
@@ -111,7 +120,11 @@ impl Inspector {
             .expect("inspector lock")
             .push(Request { addr, len, reply });
         self.flag.store(true, Ordering::Release);
-        let waiters = self.waiters.lock().expect("inspector lock").take();
+        let waiters = {
+            let mut waiters = self.waiters.lock().expect("inspector lock");
+            self.armed.store(false, Ordering::Release);
+            waiters.take()
+        };
         waiters.wake();
         match tokio::time::timeout(wait, answer).await {
             Ok(Ok(result)) => result,

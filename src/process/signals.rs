@@ -8,8 +8,9 @@
 
 use std::collections::VecDeque;
 use std::future::poll_fn;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::Poll;
+use std::task::{Poll, Waker};
 
 use super::Signal;
 use crate::wakers::Wakers;
@@ -24,16 +25,33 @@ struct Queue {
     waiter: Wakers,
 }
 
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    /// Set (under the lock) by a send, cleared (under the lock) when the task registers as
+    /// the waiter: while it is clear, the task's waker is registered and nothing came, which
+    /// the task reads without the lock at each poll.
+    sent: AtomicBool,
+}
+
 /// The sending side, held by the process cell.
-pub(crate) struct SignalSender(Arc<Mutex<Queue>>);
+pub(crate) struct SignalSender(Arc<Shared>);
 
 /// The receiving side, held by the process's task.
-pub(crate) struct SignalReceiver(Arc<Mutex<Queue>>);
+pub(crate) struct SignalReceiver {
+    shared: Arc<Shared>,
+    /// The waker last registered (the task's own, which does not change).
+    registered: Option<Waker>,
+}
 
 /// A new, empty signal queue.
 pub(crate) fn channel() -> (SignalSender, SignalReceiver) {
-    let queue = Arc::new(Mutex::default());
-    (SignalSender(queue.clone()), SignalReceiver(queue))
+    let shared = Arc::new(Shared::default());
+    let receiver = SignalReceiver {
+        shared: shared.clone(),
+        registered: None,
+    };
+    (SignalSender(shared), receiver)
 }
 
 fn lock(queue: &Mutex<Queue>) -> MutexGuard<'_, Queue> {
@@ -44,9 +62,10 @@ impl SignalSender {
     /// Queues a signal and wakes the task.
     pub(crate) fn send(&self, signal: Signal) {
         let waiter = {
-            let mut queue = lock(&self.0);
+            let mut queue = lock(&self.0.queue);
             queue.signals.push_back(signal);
             queue.unhandled = true;
+            self.0.sent.store(true, Ordering::Release);
             queue.waiter.take()
         };
         waiter.wake();
@@ -55,28 +74,44 @@ impl SignalSender {
     /// Are signals sent that the task has not handled yet (queued, or taken out and being
     /// handled)?
     pub(crate) fn is_pending(&self) -> bool {
-        lock(&self.0).unhandled
+        lock(&self.0.queue).unhandled
     }
 }
 
 impl SignalReceiver {
     /// The next signal, if one is queued.
     pub(crate) fn try_recv(&mut self) -> Option<Signal> {
-        let mut queue = lock(&self.0);
+        let mut queue = lock(&self.shared.queue);
         let signal = queue.signals.pop_front();
         queue.unhandled = signal.is_some();
         signal
     }
 
     /// Waits for the next signal. Cancel-safe: a signal is only taken when this returns it.
+    /// The task polls this each time it runs: with its waker registered and nothing sent
+    /// since, that is one load, not a lock.
     pub(crate) async fn recv(&mut self) -> Signal {
         poll_fn(|cx| {
-            let mut queue = lock(&self.0);
+            if let Some(waker) = &self.registered
+                && waker.will_wake(cx.waker())
+                && !self.shared.sent.load(Ordering::Acquire)
+            {
+                return Poll::Pending;
+            }
+            let mut queue = lock(&self.shared.queue);
             match queue.signals.pop_front() {
                 Some(signal) => Poll::Ready(signal),
                 None => {
                     queue.unhandled = false;
+                    self.shared.sent.store(false, Ordering::Relaxed);
                     queue.waiter.register(cx.waker());
+                    if !self
+                        .registered
+                        .as_ref()
+                        .is_some_and(|w| w.will_wake(cx.waker()))
+                    {
+                        self.registered = Some(cx.waker().clone());
+                    }
                     Poll::Pending
                 }
             }

@@ -127,6 +127,8 @@ impl RuntimeInner {
         );
         let own = Arc::get_mut(&mut cell).expect("not shared yet");
         own.rt = Arc::downgrade(self);
+        // The slice the parent spawns it in: it starts once the parent is past it.
+        own.parent_slice = parent.as_ref().map_or(0, |p| p.stats.slices());
         own.entry = req.module.entry_name(&req.function, &req.params);
         own.max_mailbox = self.config.max_mailbox;
         let parent = parent.filter(|p| p.is_wasm());
@@ -135,14 +137,16 @@ impl RuntimeInner {
             Arc::get_mut(&mut cell).expect("not shared yet").spawn_key = Some(key);
         }
         self.trace_adopt(&cell);
-        req.module.enter();
+        if req.module.enter() {
+            self.versions.keep(&req.module);
+        }
         self.processes.insert(pid, cell.clone());
         self.spawned_total.fetch_add(1, Ordering::Relaxed);
         self.emit(
             pid,
             EventKind::Spawned {
                 parent: req.parent,
-                module: req.module.name().to_owned(),
+                module: req.module.label(),
                 function: req.function.clone(),
             },
         );
@@ -166,6 +170,9 @@ impl RuntimeInner {
             self.link(&cell, &other, tag);
         }
         cell.stats.set_status(Status::Starting);
+        if let Some(parent) = &parent {
+            parent.start_gate.expect_child();
+        }
         let params = req.params.into_iter().map(Param::val).collect();
         self.sched.spawn(
             pid.0,

@@ -276,6 +276,13 @@ impl Runtime {
     pub fn now_us(&self) -> u64 {
         self.inner.now_us()
     }
+
+    /// The wasmtime engine its processes run on: fuel, epoch interruption and the arena's
+    /// memories and stacks (`benches/bare` runs the benchmark workloads on it without grain,
+    /// as the floor under grain's figures).
+    pub fn engine(&self) -> &wasmtime::Engine {
+        &self.inner.engine
+    }
 }
 
 impl RuntimeInner {

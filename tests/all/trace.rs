@@ -187,7 +187,7 @@ async fn a_module_trace_follows_its_processes_spawns_and_exits() {
     let Some(TraceEventKind::Spawn { child, runs }) = got.first().map(|e| &e.kind) else {
         panic!("{got:?}")
     };
-    assert_eq!(runs, "echo.echo");
+    assert_eq!(runs, "echo@1.echo");
     eventually("the child ended", || rt.process(*child).is_none()).await;
     assert_eq!(of(*child), ["receive", "send", "exit"], "{got:?}");
 }

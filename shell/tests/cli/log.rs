@@ -39,7 +39,7 @@ fn the_log_tells_of_traps_restarts_and_the_give_up() {
     assert_eq!(traps.len(), 3, "three crashes: {}", out.stderr);
     assert!(
         traps[0].contains("ERROR trap pid=<0.")
-            && traps[0].contains("process=crasher/_start kind=unreachable")
+            && traps[0].contains("process=crasher@1/_start kind=unreachable")
             && traps[0].contains("backtrace=\"0: "),
         "{}",
         traps[0]

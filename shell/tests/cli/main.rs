@@ -24,6 +24,7 @@ mod terminal;
 mod test_mode;
 mod top;
 mod trace;
+mod upgrade;
 mod web;
 
 mod tmux;

@@ -73,7 +73,7 @@ fn top_as_text_names_its_unit_and_share() {
     let row = out
         .stdout
         .lines()
-        .find(|l| l.contains("busy_loop.spin") && l.contains('%'))
+        .find(|l| l.contains("busy_loop@1.spin") && l.contains('%'))
         .unwrap_or_else(|| panic!("{}", out.stdout));
     assert!(row.trim_end().ends_with('%'), "{row}");
 }

@@ -148,8 +148,20 @@ fn parked(n: u64) {
     lunatic::sleep(Duration::from_millis(1_500));
 }
 
+/// `--spawn N...`: for each N, the time per spawn of N children that park (best of three),
+/// as `spawn_N<TAB>ns<TAB>ns` lines: whether spawning slows as the crowd grows.
+fn spawn_sizes(sizes: &[u64]) {
+    for &n in sizes {
+        println!("spawn_{n}\t{:.1}\tns", best(|| spawn(n)));
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--spawn") {
+        let sizes: Vec<u64> = args[i + 1..].iter().filter_map(|n| n.parse().ok()).collect();
+        return spawn_sizes(&sizes);
+    }
     if let Some(i) = args.iter().position(|a| a == "--parked") {
         let n = args
             .get(i + 1)
