@@ -239,7 +239,7 @@ impl Conn {
         let hub = self.web.hub.clone();
         let version = hub.version.load(Relaxed);
         let quiet = hub.quiet();
-        let behind = (quiet > Duration::from_millis(BEHIND_MS)).then(|| quiet.as_millis() / 100);
+        let behind = (quiet > Duration::from_millis(BEHIND_MS)).then_some(quiet.as_millis() / 100);
         let stamp = (
             version,
             hub.samples(),
