@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 use tokio::time::{Interval, MissedTickBehavior};
 
 use super::Shared;
+use super::ask::Done;
 use super::frame::{Cut, Sent, header};
 use super::protocol::{ClientMsg, MAX_LIMIT, RATES, View, pid};
 use super::window::{TreeCache, detail_window, events_window, process_window, tree_window};
@@ -23,38 +24,32 @@ pub(crate) const MAX_CONNECTIONS: usize = 16;
 /// The default rate of frames (ms).
 pub(crate) const DEFAULT_RATE_MS: u64 = 250;
 /// How often the detail asks the node what it says about its process.
-const INFO_EVERY: Duration = Duration::from_secs(1);
+pub(super) const INFO_EVERY: Duration = Duration::from_secs(1);
 /// The least time between two frames sent at once for a change of view.
 const EAGER_GAP: Duration = Duration::from_millis(50);
 
-/// What a blocking call to the node brought back.
-enum Done {
-    Info(Pid, String),
-    Kill(String, bool),
-}
-
 /// A connection's state.
-struct Conn {
-    web: Arc<Shared>,
-    view: View,
-    paused: bool,
-    sent: Sent,
-    tree: TreeCache,
-    events_after: Option<u64>,
+pub(super) struct Conn {
+    pub(super) web: Arc<Shared>,
+    pub(super) view: View,
+    pub(super) paused: bool,
+    pub(super) sent: Sent,
+    pub(super) tree: TreeCache,
+    pub(super) events_after: Option<u64>,
     /// The window of the last frame and the hub's content version it was cut at.
-    window: Option<(u64, Cut)>,
+    pub(super) window: Option<(u64, Cut)>,
     /// What the last frame was built from (the hub's version and samples, freshness).
-    stamp: Option<Stamp>,
+    pub(super) stamp: Option<Stamp>,
     /// What the node said about the detail's process (and its previous incarnation).
-    info: Option<(Pid, String)>,
-    before: Option<(Pid, String)>,
+    pub(super) info: Option<(Pid, String)>,
+    pub(super) before: Option<(Pid, String)>,
     /// The previous incarnation to ask about.
-    want_before: Option<Pid>,
-    before_asked: Option<Pid>,
-    asked: Option<Instant>,
+    pub(super) want_before: Option<Pid>,
+    pub(super) before_asked: Option<Pid>,
+    pub(super) asked: Option<Instant>,
     /// Ticks missed while a frame was being sent.
-    skipped: u64,
-    last_send: Instant,
+    pub(super) skipped: u64,
+    pub(super) last_send: Instant,
 }
 
 pub(crate) async fn run(mut socket: WebSocket, web: Arc<Shared>) {
@@ -170,63 +165,6 @@ impl Conn {
             self.asked = None;
         }
         self.view = view;
-        self.window = None;
-    }
-
-    /// Kills `p` if this observer may change the node: the answer comes later. A refusal
-    /// is the notice to send now.
-    fn kill(&self, p: &str, done: &mpsc::UnboundedSender<Done>) -> Option<Value> {
-        let refuse = |text: String| Some(json!({"t": "notice", "ok": false, "text": text}));
-        if !self.web.config.can_change {
-            return refuse("look-only: this observer may not change the node (start it with --web-allow-changes)".into());
-        }
-        let Some(target) = pid(p) else {
-            return refuse(format!("not a pid: {p:?}"));
-        };
-        let (control, done) = (self.web.control.clone(), done.clone());
-        tokio::task::spawn_blocking(move || {
-            let (text, good) = match control.kill(target) {
-                Ok(text) => (text, true),
-                Err(text) => (text, false),
-            };
-            let _ = done.send(Done::Kill(text, good));
-        });
-        None
-    }
-
-    /// On the detail page, asks the node about the process (once a second) and about its
-    /// previous incarnation (once).
-    fn ask_info(&mut self, done: &mpsc::UnboundedSender<Done>) {
-        let Some(target) = self.view.pid.as_deref().and_then(pid) else {
-            return;
-        };
-        if self.view.page != "detail" {
-            return;
-        }
-        let mut ask: Vec<Pid> = self.want_before.take().into_iter().collect();
-        if self.asked.is_none_or(|t| t.elapsed() >= INFO_EVERY) {
-            self.asked = Some(Instant::now());
-            ask.push(target);
-        }
-        if ask.is_empty() {
-            return;
-        }
-        let (control, done) = (self.web.control.clone(), done.clone());
-        tokio::task::spawn_blocking(move || {
-            for p in ask {
-                if done.send(Done::Info(p, control.info(p))).is_err() {
-                    return;
-                }
-            }
-        });
-    }
-
-    fn took_info(&mut self, p: Pid, text: String) {
-        if self.view.pid.as_deref().and_then(pid) == Some(p) {
-            self.info = Some((p, text));
-        } else {
-            self.before = Some((p, text));
-        }
         self.window = None;
     }
 

@@ -13,6 +13,7 @@
 //! request's `Host` must be a loopback name (DNS rebinding). Killing a process is offered
 //! only when the server was started with `can_change`, and checked again for every kill.
 
+mod ask;
 mod assets;
 mod auth;
 mod conn;
