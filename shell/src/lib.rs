@@ -23,6 +23,7 @@ pub mod script;
 pub mod settle;
 mod shell;
 pub mod tracer;
+pub mod web;
 
 pub use pending::Pending;
 pub use shell::{Shell, ShellError};

@@ -8,8 +8,10 @@ mod log_args;
 mod metrics_args;
 mod node;
 mod observe;
+mod observe_web;
 mod run;
 mod test_mode;
+mod web_args;
 
 use std::process::ExitCode;
 
@@ -86,6 +88,8 @@ struct ShellArgs {
     log: log_args::LogArgs,
     #[command(flatten)]
     metrics: metrics_args::MetricsArgs,
+    #[command(flatten)]
+    web: web_args::WebArgs,
 }
 
 /// The lines of a script, read as they are needed.
@@ -110,6 +114,10 @@ fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     if let Some(attach) = &args.attach {
+        anyhow::ensure!(
+            !args.web.given(),
+            "--web serves this shell's own node; to watch {attach} in a browser: grain observe --web ADDR --attach {attach}"
+        );
         return observe::attach_shell(attach, args.token.clone(), args.json, script);
     }
     let mut runtime = grain::RuntimeConfig::default();
@@ -127,6 +135,7 @@ fn shell_main(args: ShellArgs) -> anyhow::Result<ExitCode> {
     let _server = tokio.block_on(args.control.start(&shell.rt))?;
     let log = tokio.block_on(async { args.log.start(&shell.rt) })?;
     tokio.block_on(args.metrics.start(&shell.rt))?;
+    let _web = tokio.block_on(args.web.start_local(&shell.rt, "grain shell"))?;
     let code = match script {
         Some(lines) => {
             // Each line's transcript goes out when the line is done; a closed pipe ends

@@ -19,42 +19,47 @@ pub struct ObserveArgs {
     /// A program to run and watch (.wasm, .wat, or an application file .toml), with the
     /// same options as `grain run`; without one, a fresh node whose shell opens when the
     /// observer closes.
-    program: Option<PathBuf>,
+    pub(crate) program: Option<PathBuf>,
     /// Arguments passed to the program.
     #[arg(
         trailing_var_arg = true,
         allow_hyphen_values = true,
         requires = "program"
     )]
-    args: Vec<String>,
+    pub(crate) args: Vec<String>,
     #[command(flatten)]
-    sandbox: crate::run::Sandbox,
+    pub(crate) sandbox: crate::run::Sandbox,
     #[command(flatten)]
-    limits: crate::run::Limits,
+    pub(crate) limits: crate::run::Limits,
     #[command(flatten)]
-    coredump: crate::coredump_args::CoredumpArgs,
+    pub(crate) coredump: crate::coredump_args::CoredumpArgs,
     #[command(flatten)]
-    alerts: crate::alert_args::AlertArgs,
+    pub(crate) alerts: crate::alert_args::AlertArgs,
     /// Watch a running node through its control socket (a path or tcp://HOST:PORT).
     #[arg(long, value_name = "ADDR", conflicts_with_all = ["program", "replay", "control"])]
-    attach: Option<String>,
+    pub(crate) attach: Option<String>,
     /// The node's token (TCP); GRAIN_CONTROL_TOKEN works too.
     #[arg(long, requires = "attach")]
-    token: Option<String>,
+    pub(crate) token: Option<String>,
     /// Write every update to this file, for --replay.
     #[arg(long, value_name = "FILE", conflicts_with = "replay")]
-    record: Option<PathBuf>,
+    pub(crate) record: Option<PathBuf>,
     /// Play a recording back (pause and scrub work as live).
     #[arg(long, value_name = "FILE", conflicts_with = "program")]
-    replay: Option<PathBuf>,
+    pub(crate) replay: Option<PathBuf>,
     #[command(flatten)]
-    control: ControlArgs,
+    pub(crate) control: ControlArgs,
+    #[command(flatten)]
+    pub(crate) web: crate::web_args::WebArgs,
     /// `--nats URL --cluster NAME`: watch every node of a cluster, as a watcher (no node).
     #[command(flatten)]
-    cluster: ClusterArgs,
+    pub(crate) cluster: ClusterArgs,
 }
 
 pub fn main(args: ObserveArgs) -> anyhow::Result<ExitCode> {
+    if args.web.given() {
+        return crate::observe_web::main(&args);
+    }
     if args.cluster.nats.is_some() {
         return watch_cluster(&args);
     }
@@ -110,7 +115,7 @@ pub fn main(args: ObserveArgs) -> anyhow::Result<ExitCode> {
 
 /// Starts the program as `grain run` would: an application file's root supervisor, or a
 /// module's `_start` as the node's root process with the sandbox, limits and arguments.
-async fn start(rt: &grain::Runtime, args: &ObserveArgs, program: &Path) -> anyhow::Result<()> {
+pub(crate) async fn start(rt: &grain::Runtime, args: &ObserveArgs, program: &Path) -> anyhow::Result<()> {
     if program.extension().is_some_and(|e| e == "toml") {
         let app = grain::supervisor::App::load(rt, program)?;
         let sup = rt.start_supervisor(app.spec, app.name.as_deref())?;

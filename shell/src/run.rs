@@ -26,6 +26,8 @@ pub struct RunArgs {
     alerts: crate::alert_args::AlertArgs,
     #[command(flatten)]
     log: crate::log_args::LogArgs,
+    #[command(flatten)]
+    web: crate::web_args::WebArgs,
     /// The program: a .wasm or .wat file, or an application file (.toml) naming modules,
     /// supervisors and children.
     module: PathBuf,
@@ -143,6 +145,11 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
 async fn run_on(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
     let rt = rt.clone();
     args.metrics.start(&rt).await?;
+    let title = std::iter::once(args.module.display().to_string())
+        .chain(args.args.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let _web = args.web.start_local(&rt, &title).await?;
     if args.module.extension().is_some_and(|e| e == "toml") {
         return run_app(&rt, args).await;
     }

@@ -60,6 +60,28 @@ impl Column {
         }
     }
 
+    /// Its name in the web observer's protocol and pages.
+    pub fn key(self) -> &'static str {
+        match self {
+            Column::Pid => "pid",
+            Column::Name => "name",
+            Column::Module => "module",
+            Column::State => "state",
+            Column::FuelRate => "fuel_rate",
+            Column::Fuel => "fuel",
+            Column::Memory => "memory",
+            Column::Mailbox => "mailbox",
+            Column::Restarts => "restarts",
+            Column::HostCall => "host_call",
+            Column::Node => "node",
+        }
+    }
+
+    /// The column of a [`Column::key`].
+    pub fn from_key(key: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|c| c.key() == key)
+    }
+
     /// Does sorting by it put the biggest first (a resource: fuel, memory, mailbox,
     /// restarts, the longest host call)? Names and pids sort ascending.
     pub fn biggest_first(self) -> bool {

@@ -13,11 +13,13 @@ mod events;
 mod input;
 mod model;
 mod nodes;
+mod order;
 mod record;
 mod table;
 mod tree;
 mod update;
 mod view;
+pub mod web;
 
 pub use app::{Node, run};
 pub use events::shown as shown_events;

@@ -7,6 +7,7 @@ use grain::observe::{ProcessRow, Status};
 
 pub use crate::column::Column;
 pub use crate::events::EventsView;
+pub use crate::order::{compare, passes};
 use crate::table::{History, Table};
 
 /// The views.
@@ -175,15 +176,10 @@ impl Model {
     pub fn reorder(&mut self) {
         let keep = self.selected_pid();
         let table = self.frozen.as_ref().unwrap_or(&self.live);
-        let node = |r: &ProcessRow| table.nodes.as_ref().map(|n| n.node_of(r.pid));
         let rows: Vec<&ProcessRow> = table
             .rows
             .values()
-            .filter(|r| {
-                self.filter.is_empty()
-                    || matches(r, &self.filter)
-                    || node(r).is_some_and(|n| contains(&n, &self.filter))
-            })
+            .filter(|r| passes(table, r, &self.filter))
             .collect();
         self.link_rows.clear();
         self.branches.clear();
@@ -193,35 +189,7 @@ impl Model {
             }
             _ => {
                 let mut rows = rows;
-                let rate = |r: &ProcessRow| table.fuel_rate.get(&r.pid).copied().unwrap_or(0);
-                rows.sort_by(|a, b| {
-                    let o = match self.sort {
-                        Column::Pid => a.pid.cmp(&b.pid),
-                        Column::Name => a.names.cmp(&b.names),
-                        Column::Module => (&a.module, a.version, &a.function).cmp(&(
-                            &b.module,
-                            b.version,
-                            &b.function,
-                        )),
-                        Column::State => state(a).cmp(state(b)),
-                        Column::FuelRate => rate(a).cmp(&rate(b)),
-                        Column::Fuel => a.fuel_used.cmp(&b.fuel_used),
-                        Column::Memory => a.memory_bytes.cmp(&b.memory_bytes),
-                        Column::Mailbox => a.mailbox_len.cmp(&b.mailbox_len),
-                        Column::Restarts => a.restarts.cmp(&b.restarts),
-                        // Waiting longest first (the oldest `since`), then the rest.
-                        Column::HostCall => since(a).cmp(&since(b)),
-                        Column::Node => a.pid.node().cmp(&b.pid.node()),
-                    };
-                    // A resource sorts biggest first (the host call's order already is).
-                    let o = if self.sort.biggest_first() && self.sort != Column::HostCall {
-                        o.reverse()
-                    } else {
-                        o
-                    };
-                    let o = if self.invert { o.reverse() } else { o };
-                    o.then(a.pid.cmp(&b.pid))
-                });
+                rows.sort_by(|a, b| compare(table, self.sort, self.invert, a, b));
                 rows.iter().map(|r| (r.pid, 0)).collect()
             }
         };
@@ -232,11 +200,6 @@ impl Model {
         }
         self.selected = self.selected.min(self.order.len().saturating_sub(1));
     }
-}
-
-/// Sorts rows in a host call by when they entered it (longest first), then the others.
-fn since(row: &ProcessRow) -> (bool, u64) {
-    row.host_call.map_or((true, 0), |(_, t)| (false, t))
 }
 
 /// A row's state as shown: the host call it waits in, if any.

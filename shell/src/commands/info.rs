@@ -25,11 +25,16 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
             json!({ "pid": target.id(), "info": text }),
         ));
     }
-    let Some(p) = sh.rt.process(target) else {
-        let record = sh
-            .rt
-            .exited(target)
-            .ok_or_else(|| ShellError::at(arg.span.clone(), format!("no process {target}")))?;
+    let (text, json) = local(&sh.rt, target)
+        .ok_or_else(|| ShellError::at(arg.span.clone(), format!("no process {target}")))?;
+    Ok(Reply::with_json(text, json))
+}
+
+/// What `info` says about a process of this node (alive, or ended recently with its trap's
+/// backtrace), as text and as JSON; `None` when the node knows of no such process.
+pub fn local(rt: &grain::Runtime, target: grain::Pid) -> Option<(String, serde_json::Value)> {
+    let Some(p) = rt.process(target) else {
+        let record = rt.exited(target)?;
         let mut text = format!(
             "{target}  {}.{}\n  ended: {}",
             record.module, record.function, record.reason
@@ -40,12 +45,11 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         if let Some(path) = &record.coredump {
             text.push_str(&format!("\n  coredump: {}", path.display()));
         }
-        return Ok(Reply::with_json(text, json!(record)));
+        return Some((text, json!(record)));
     };
     let stats = p.stats();
     let c = p.config();
-    let names: Vec<String> = sh
-        .rt
+    let names: Vec<String> = rt
         .registry()
         .names_of(target)
         .iter()
@@ -72,7 +76,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         format!(
             "{} for {:.1?}",
             call.name(),
-            std::time::Duration::from_micros(sh.rt.now_us().saturating_sub(since))
+            std::time::Duration::from_micros(rt.now_us().saturating_sub(since))
         )
     });
     let fuel_limit = c
@@ -139,7 +143,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
     for (i, m) in head.iter().enumerate() {
         text.push_str(&format!("\n  mailbox[{i}]:  {m}"));
     }
-    if let Some(sup) = sh.rt.supervisor(target) {
+    if let Some(sup) = rt.supervisor(target) {
         let info = sup.info();
         text.push_str(&format!(
             "\n  supervises:  {}, at most {} restarts in {:?}",
@@ -156,7 +160,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         }
     }
     let host_call = host_call.map(|(call, since)| {
-        json!({ "name": call.name(), "for_us": sh.rt.now_us().saturating_sub(since) })
+        json!({ "name": call.name(), "for_us": rt.now_us().saturating_sub(since) })
     });
     let ids = |v: Vec<grain::Pid>| v.iter().map(|p| p.id()).collect::<Vec<_>>();
     let json = json!({"pid": target.id(), "module": p.module_name(), "function": p.function(), "names": names,
@@ -170,7 +174,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
         "memory_limit": c.max_memory, "mailbox": p.mailbox_len(), "mailbox_head": head,
         "messages_in": stats.messages_in(), "messages_out": stats.messages_out(),
         "permissions": perms, "traps_links": p.traps_link_deaths()});
-    Ok(Reply::with_json(text, json))
+    Some((text, json))
 }
 
 /// A dead process's backtrace, folded as `grain run` prints it, under `ended:`.

@@ -208,13 +208,17 @@ where
                 let (lines, stopped) = crate::tracer::lines_of(&tracer);
                 Response::Trace { lines, stopped }
             }
-            Ok(Request::Info { pid }) => {
-                let on = format!("node {}", policy.node);
-                match crate::commands::remote::describe(pid, &on, rt.process_info(pid)) {
-                    Ok(text) => reply(text, true),
-                    Err(text) => reply(text, false),
+            Ok(Request::Info { pid }) => match crate::commands::info_text(&rt, pid) {
+                // What the shell's `info` says: also the mailbox head and a trap's backtrace.
+                Some((text, _)) => reply(text, true),
+                None => {
+                    let on = format!("node {}", policy.node);
+                    match crate::commands::remote::describe(pid, &on, rt.process_info(pid)) {
+                        Ok(text) => reply(text, true),
+                        Err(text) => reply(text, false),
+                    }
                 }
-            }
+            },
             Ok(Request::Eval { line, .. }) if line.split_whitespace().next() == Some("observe") => {
                 reply(
                     "error: `observe` would open on the node's terminal; attached, run `grain observe --attach` (an attached shell's `observe` does)",

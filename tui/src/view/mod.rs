@@ -11,6 +11,7 @@ mod processes;
 mod trace;
 
 pub(crate) use events::what;
+pub(crate) use processes::{call_name, texts};
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

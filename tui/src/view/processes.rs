@@ -154,12 +154,15 @@ fn tree_label(m: &Model, i: usize) -> String {
 }
 
 fn cells(m: &Model, r: &ProcessRow, i: usize) -> Vec<Cell<'static>> {
-    let t = m.shown();
-    let pid = if m.tab == Tab::Tree {
-        tree_label(m, i)
-    } else {
-        r.pid.to_string()
-    };
+    let mut texts = texts(m.shown(), r);
+    if m.tab == Tab::Tree {
+        texts[0] = tree_label(m, i);
+    }
+    texts.into_iter().map(Cell::from).collect()
+}
+
+/// A row's cells as text, one per [`Column::ALL`] (the terminal's and the web's).
+pub(crate) fn texts(t: &crate::table::Table, r: &ProcessRow) -> Vec<String> {
     let name = r
         .names
         .first()
@@ -171,23 +174,25 @@ fn cells(m: &Model, r: &ProcessRow, i: usize) -> Vec<Cell<'static>> {
         r.restarts.to_string()
     };
     vec![
-        Cell::from(pid),
-        Cell::from(name),
-        Cell::from(format!("{}.{}", r.code(), r.function)),
-        Cell::from(state(r)),
-        Cell::from(fmt::count(t.fuel_rate.get(&r.pid).copied().unwrap_or(0))),
-        Cell::from(fmt::count(r.fuel_used)),
-        Cell::from(format!("{}/{max}", fmt::bytes(r.memory_bytes))),
-        Cell::from(r.mailbox_len.to_string()),
-        Cell::from(restarts),
-        Cell::from(r.host_call.map_or_else(String::new, |(call, since)| {
-            let name = call.name().trim_start_matches("lunatic::");
-            format!("{name} {}", fmt::secs(t.at_us.saturating_sub(since)))
-        })),
-        Cell::from(
-            t.nodes
-                .as_ref()
-                .map_or_else(String::new, |n| n.node_of(r.pid)),
-        ),
+        r.pid.to_string(),
+        name,
+        format!("{}.{}", r.code(), r.function),
+        state(r).to_owned(),
+        fmt::count(t.fuel_rate.get(&r.pid).copied().unwrap_or(0)),
+        fmt::count(r.fuel_used),
+        format!("{}/{max}", fmt::bytes(r.memory_bytes)),
+        r.mailbox_len.to_string(),
+        restarts,
+        r.host_call.map_or_else(String::new, |(call, since)| {
+            format!("{} {}", call_name(call), fmt::secs(t.at_us.saturating_sub(since)))
+        }),
+        t.nodes
+            .as_ref()
+            .map_or_else(String::new, |n| n.node_of(r.pid)),
     ]
+}
+
+/// A host call's name without the `lunatic::` prefix.
+pub(crate) fn call_name(call: grain::observe::HostCall) -> &'static str {
+    call.name().trim_start_matches("lunatic::")
 }

@@ -5,3 +5,4 @@ mod book;
 mod fixture;
 mod update;
 mod views;
+mod web;
