@@ -20,8 +20,7 @@ pub const ADDR: &str = "127.0.0.1:3000";
 
 static BUILT: Mutex<bool> = Mutex::new(false);
 
-/// The directory of the live-view workspace, where the examples run (they read
-/// `examples/NAME.html`).
+/// The directory of the live-view workspace.
 pub fn dir() -> PathBuf {
     support::root().join("examples/live-view")
 }
@@ -47,7 +46,35 @@ pub fn example(name: &str) -> PathBuf {
     dir.join(format!("target/wasm32-wasip1/release/{name}.wasm"))
 }
 
-/// A live-view example served by `grain run --dir examples NAME.wasm --control SOCK`,
+/// Port 3000, held until the file is dropped: an exclusive lock on a file in the temporary
+/// directory, which every live-view test and book session takes before it serves there.
+/// Fails when something else (not a test) listens there.
+pub fn port_lock() -> File {
+    let lock = std::env::temp_dir().join("grain-live-view-port-3000.lock");
+    let port = File::create(&lock).expect("the lock file");
+    port.lock().expect("the port's lock");
+    assert!(
+        std::net::TcpListener::bind(ADDR).is_ok(),
+        "{ADDR} is taken by a process outside the tests; the live-view examples need it"
+    );
+    port
+}
+
+/// Waits until something listens on port 3000, failing after 60 s with `why()`.
+pub fn wait_listening(why: impl Fn() -> String) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(ADDR).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "nothing listened on {ADDR}:\n{}",
+            why()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A live-view example served by `grain run --dir examples/live-view/examples::examples
+/// NAME.wasm --control SOCK`,
 /// stopped on drop; what it prints on stderr is kept. Port 3000 is held under a lock file,
 /// so demos of concurrent tests (and of other worktrees' test runs) take turns.
 pub struct Demo {
@@ -61,17 +88,18 @@ impl Demo {
     /// Starts the example `name` and waits until it serves.
     pub fn start(name: &str) -> Demo {
         let wasm = example(name);
-        let lock = std::env::temp_dir().join("grain-live-view-port-3000.lock");
-        let port = File::create(&lock).expect("the lock file");
-        port.lock().expect("the port's lock");
-        assert!(
-            std::net::TcpListener::bind(ADDR).is_ok(),
-            "{ADDR} is taken by a process outside the tests; the live-view examples need it"
-        );
+        let port = port_lock();
         let sock = support::temp_dir(&format!("live-{name}")).join("node.sock");
-        let mut child = support::grain()
-            .current_dir(dir())
-            .args(["run", "--dir", "examples"])
+        // GRAIN_BIN (from the repository root) runs another build, as the latency bench may.
+        let mut grain = match std::env::var_os("GRAIN_BIN") {
+            Some(bin) => std::process::Command::new(support::root().join(bin)),
+            None => support::grain(),
+        };
+        // From the repository root: the examples read examples/NAME.html, so the guest sees
+        // examples/live-view/examples under that path.
+        let mut child = grain
+            .current_dir(support::root())
+            .args(["run", "--dir", "examples/live-view/examples::examples"])
             .arg(&wasm)
             .arg("--control")
             .arg(&sock)
@@ -96,15 +124,7 @@ impl Demo {
             log,
             _port: port,
         };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(ADDR).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "{name} never listened on {ADDR}:\n{}",
-                demo.log()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        wait_listening(|| demo.log());
         demo
     }
 

@@ -2,6 +2,7 @@
 
 mod assemblyscript;
 mod book;
+mod browser;
 mod cluster;
 mod cluster_support;
 mod commands;
@@ -9,6 +10,7 @@ mod control;
 mod dist_bench;
 mod guests;
 mod live_view;
+mod live_view_browser;
 mod live_view_support;
 mod log;
 mod lunatic_suite;
