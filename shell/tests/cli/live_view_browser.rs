@@ -183,6 +183,12 @@ fn live_view_latency() {
     let demo = Demo::start("counter");
     let page = page();
     let (mut channel, _) = Channel::join(&page);
+    // Fuel is wasm instructions, counted by grain: what a click costs the guest, free of
+    // the machine's load. The connection's process runs a closure (`call_once`), as the
+    // logger does: its share is the difference of their sums, the logger's lines included.
+    let handler = "event_handler::event_handler";
+    let closures = "FnOnce::call_once";
+    let (handler_fuel, closure_fuel) = (demo.fuel(handler), demo.fuel(closures));
     let mut ws = Vec::with_capacity(SAMPLES);
     for i in 0..WARMUP + SAMPLES {
         let started = Instant::now();
@@ -194,6 +200,12 @@ fn live_view_latency() {
         }
     }
     println!("event → diff, websocket client: {}", percentiles(&mut ws));
+    let clicks = (WARMUP + SAMPLES) as u64;
+    println!(
+        "fuel a click: event handler {}, connection process and logger {}",
+        (demo.fuel(handler) - handler_fuel) / clicks,
+        (demo.fuel(closures) - closure_fuel) / clicks
+    );
     // The same path without the event handler: a heartbeat is answered by the connection's
     // process itself. The difference is the event handler's share (two messages, the
     // example's handle, render and diff).

@@ -142,6 +142,22 @@ impl Demo {
         client.eval("ps").expect("ps").0
     }
 
+    /// The fuel (wasm instructions) used so far by the processes whose `function` (what
+    /// they run, as `ps --json` says) contains `function`.
+    pub fn fuel(&self, function: &str) -> u64 {
+        let endpoint: grain_shell::control::Endpoint =
+            self.sock.to_str().unwrap().parse().expect("address");
+        let mut client =
+            grain_shell::control::Client::connect(&endpoint, None).expect("the node accepts");
+        let (text, ok, _) = client.eval("ps --json").expect("ps --json");
+        assert!(ok, "{text}");
+        let rows: Vec<Value> = serde_json::from_str(&text).expect("JSON rows");
+        rows.iter()
+            .filter(|r| r["function"].as_str().is_some_and(|f| f.contains(function)))
+            .map(|r| r["fuel"].as_u64().expect("fuel"))
+            .sum()
+    }
+
     /// Waits until `ps` shows `n` processes whose line passes `pick`, failing after 5 s with the last `ps`.
     pub fn wait_count(&self, what: &str, n: usize, pick: impl Fn(&str) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(5);
