@@ -20,7 +20,7 @@ if ! rustup target list --installed | grep -qx wasm32-wasip1; then
 fi
 
 echo "== building (release)" >&2
-cargo build --release -q -p grain --example workloads
+cargo build --release -q -p grain --example workloads --example upgrade
 cargo build --release -q -p grain-shell
 (cd examples/guests && cargo build --release -q --bin bench)  # its .cargo/config.toml picks wasm32-wasip1
 
@@ -52,12 +52,15 @@ rs_parked_memory() {
 out=$(mktemp -d)
 echo "== grain, WAT guests" >&2
 target/release/examples/workloads $quick >"$out/wat"
+# An upgrade in place (a 16-byte state), against sys:suspend + change_code + resume.
+target/release/examples/upgrade $quick >>"$out/wat"
 echo "== grain, lunatic-rs guest" >&2
 parked=100000; [ -n "$quick" ] && parked=10000
 rs_parked_memory "$parked" >"$out/rs"
 target/release/grain run "$bench_wasm" $quick >>"$out/rs"
 echo "== Erlang" >&2
 escript benches/side-by-side/erlang.escript $quick >"$out/erl"
+escript benches/side-by-side/upgrade.escript $quick >>"$out/erl"
 
 otp=$(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), halt().')
 echo

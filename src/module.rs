@@ -102,9 +102,10 @@ impl Module {
         self.0.live.load(Relaxed)
     }
 
-    /// Counts a process that starts running it; [`Module::leave`] when it stops.
-    pub(crate) fn enter(&self) {
-        self.0.live.fetch_add(1, Relaxed);
+    /// Counts a process that starts running it ([`Module::leave`] when it stops); true
+    /// when it is the only one.
+    pub(crate) fn enter(&self) -> bool {
+        self.0.live.fetch_add(1, Relaxed) == 0
     }
 
     /// Counts a process that stops running it; true when it was the last.
@@ -159,6 +160,14 @@ impl Module {
     /// The type of an exported function, if the module exports one of that name.
     pub fn function(&self, name: &str) -> Option<wasmtime::FuncType> {
         self.0.module.get_export(name)?.func().cloned()
+    }
+
+    /// Does it import the function `name` from `namespace`?
+    pub fn imports_function(&self, namespace: &str, name: &str) -> bool {
+        self.0
+            .module
+            .imports()
+            .any(|i| i.module() == namespace && i.name() == name)
     }
 
     /// The module's exports.

@@ -33,17 +33,20 @@
     (i32.add (i32.const 4) (local.get $i)))
 
   (func $serve
+    (local $tag i64)
     (loop $serve
       (drop (call $receive (i32.const 0) (i32.const 0) (i64.const -1)))
-      (if (i64.eq (call $get_tag) (i64.const 1))
+      ;; Read once: sending a reply replaces the message the tag is read from.
+      (local.set $tag (call $get_tag))
+      (if (i64.eq (local.get $tag) (i64.const 1))
         (then (global.set $count (i64.add (global.get $count) (i64.const 1)))))
-      (if (i64.eq (call $get_tag) (i64.const 2))
+      (if (i64.eq (local.get $tag) (i64.const 2))
         (then
           (drop (call $read_data (i32.const 16) (i32.const 8)))
           (call $create_data (i64.const 3) (i64.const 0))
           (drop (call $write_data (i32.const 256) (call $text)))
           (drop (call $send (i64.load (i32.const 16))))))
-      (if (i64.eq (call $get_tag) (i64.const 0x475241494e5f5550))
+      (if (i64.eq (local.get $tag) (i64.const 0x475241494e5f5550))
         (then
           (i64.store (i32.const 64) (global.get $count))
           (i64.store (i32.const 72) (global.get $upgrades))

@@ -47,6 +47,9 @@ pub(crate) async fn switch(rt: &Arc<RuntimeInner>, cell: &Arc<ProcessCell>) -> O
             {
                 rt.versions.sweep(old.name());
             }
+            // Kept again if a newer load dropped it meanwhile (nobody ran it then).
+            rt.versions.keep(&to);
+            cell.unpark();
             let took = asked.asked.elapsed();
             rt.emit(
                 cell.pid,

@@ -55,6 +55,17 @@ pub enum UpgradeError {
         /// The export it lacks.
         missing: &'static str,
     },
+    /// The running code cannot hand its state over: it does not import
+    /// `grain::code::handoff` (so it is never sent the code-change message).
+    #[error(
+        "{pid} runs {code}, which does not import grain::code::handoff, so it cannot hand its state over (`upgrade --restart` restarts it on the new code)"
+    )]
+    CannotHandOver {
+        /// The process.
+        pid: Pid,
+        /// The code it runs.
+        code: String,
+    },
     /// Another upgrade of the process is under way.
     #[error("{0} is already being upgraded")]
     Busy(Pid),
@@ -217,6 +228,12 @@ impl Runtime {
             .is_some_and(|f| f.params().len() == 0)
         {
             return Err(missing(CODE_RESUME_EXPORT));
+        }
+        // A guest that cannot answer the code-change message is never sent one: it might
+        // take it for one of its own messages.
+        if !from.imports_function("grain::code", "handoff") {
+            let code = from.label();
+            return Err(UpgradeError::CannotHandOver { pid, code });
         }
         let (reply, mut answer) = oneshot::channel();
         let asked = Instant::now();

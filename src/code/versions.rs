@@ -30,6 +30,19 @@ impl Versions {
         old
     }
 
+    /// Keeps `module` again if it was dropped while no process ran it and a process runs
+    /// it once more (a pinned supervisor child restarted on an old version).
+    pub fn keep(&self, module: &Module) {
+        if module.version() == 0 {
+            return;
+        }
+        let mut map = self.lock();
+        let list = map.entry(module.name().to_owned()).or_default();
+        if let Err(at) = list.binary_search_by_key(&module.version(), Module::version) {
+            list.insert(at, module.clone());
+        }
+    }
+
     /// The module `spec` names: `name` is its current version, `name@N` version N.
     pub fn resolve(&self, spec: &str) -> Option<Module> {
         let (name, version) = split(spec);

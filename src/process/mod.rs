@@ -3,6 +3,7 @@
 mod busy;
 mod cell;
 pub mod coredump;
+mod handle;
 mod host;
 mod inspect;
 mod limits;
@@ -12,10 +13,11 @@ mod signals;
 mod spawn;
 mod start_gate;
 mod state;
+mod store;
 mod task;
 
-pub use cell::Process;
 pub(crate) use cell::{ProcessCell, Signal};
+pub use handle::Process;
 pub use host::HostProcess;
 pub use inspect::InspectError;
 pub(crate) use inspect::Inspector;
@@ -23,4 +25,4 @@ pub use limits::{KilledItself, MemoryLimitExceeded};
 pub use spawn::Param;
 pub(crate) use spawn::SpawnRequest;
 pub use state::ProcessState;
-pub(crate) use task::{instantiate, new_store};
+pub(crate) use store::{instantiate, new_store};

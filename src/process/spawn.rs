@@ -135,14 +135,16 @@ impl RuntimeInner {
             Arc::get_mut(&mut cell).expect("not shared yet").spawn_key = Some(key);
         }
         self.trace_adopt(&cell);
-        req.module.enter();
+        if req.module.enter() {
+            self.versions.keep(&req.module);
+        }
         self.processes.insert(pid, cell.clone());
         self.spawned_total.fetch_add(1, Ordering::Relaxed);
         self.emit(
             pid,
             EventKind::Spawned {
                 parent: req.parent,
-                module: req.module.name().to_owned(),
+                module: req.module.label(),
                 function: req.function.clone(),
             },
         );

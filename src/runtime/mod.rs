@@ -32,7 +32,7 @@ const REMEMBERED_EXITS: usize = 1_024;
 pub struct ExitRecord {
     /// The process.
     pub pid: Pid,
-    /// Its module's name (`host` for a host process).
+    /// The code it ran: `name@version` of its module (`host` for a host process).
     pub module: String,
     /// Its entry function.
     pub function: String,
@@ -184,7 +184,7 @@ impl RuntimeInner {
         }
         exits.push_back(ExitRecord {
             pid: cell.pid,
-            module: cell.module_name().to_owned(),
+            module: cell.code(),
             function: cell.runs().to_owned(),
             parent: cell.parent,
             reason: reason.clone(),

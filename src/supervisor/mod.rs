@@ -36,7 +36,8 @@ pub struct ChildInfo {
     pub restart: Restart,
     /// Is it a supervisor?
     pub supervisor: bool,
-    /// What it runs: `module.function`, or `supervisor`.
+    /// What it runs: `module.function` (the current version of `module` at each start),
+    /// `module@N.function` (pinned to a version), or `supervisor`.
     pub runs: String,
 }
 

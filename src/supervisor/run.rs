@@ -86,9 +86,20 @@ pub(super) fn start(
 
 fn child_info(spec: &super::ChildSpec) -> ChildInfo {
     let (supervisor, runs) = match &spec.kind {
+        // A pinned child runs `name@N`; the others the current version of `name`.
         ChildKind::Worker {
-            module, function, ..
-        } => (false, format!("{}.{function}", module.name())),
+            module,
+            function,
+            pinned,
+            ..
+        } => {
+            let module = if *pinned {
+                module.label()
+            } else {
+                module.name().to_owned()
+            };
+            (false, format!("{module}.{function}"))
+        }
         ChildKind::Supervisor(_) => (true, "supervisor".to_owned()),
     };
     ChildInfo {

@@ -5,6 +5,7 @@ mod abi_table;
 mod alerts;
 mod app;
 mod cluster;
+mod code;
 mod coredump;
 mod floods;
 mod floor;

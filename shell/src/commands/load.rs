@@ -10,7 +10,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "load",
     usage: "load <path> [as NAME]",
-    summary: "compile a .wasm or .wat module and keep it under a name (the file's stem by default); a name loaded before gets a new version, NAME@2",
+    summary: "compile a .wasm or .wat module and keep it under a name (the file's stem by default); loading a name again makes its next version (NAME@2)",
     examples: &[
         "load examples/wat/hello.wat",
         "load examples/wat/ring.wat as ring",

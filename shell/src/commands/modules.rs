@@ -9,7 +9,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "modules",
     usage: "modules",
-    summary: "list the loaded modules: each version (NAME@N), whether it is current, and the processes running it",
+    summary: "list the loaded modules: every version (NAME@N), current or old, with the processes running it",
     examples: &["modules"],
 };
 

@@ -9,7 +9,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "purge",
     usage: "purge <module> [--soft]",
-    summary: "drop a module's old versions, ending the processes still on them (exit reason `purged`); --soft: refuse while any runs one, and list them",
+    summary: "drop a module's old versions and end the processes still on them (reason `purged`); --soft refuses and lists them",
     examples: &[
         "load examples/wat/counter.wat as counter",
         "purge counter",

@@ -93,6 +93,17 @@ pub fn module(sh: &Shell, arg: &Spanned<Arg>) -> Result<Module, ShellError> {
 
 /// "No module `x`", with the nearest loaded name or what is loaded.
 pub fn no_module(sh: &Shell, name: &str) -> String {
+    let (base, version) = grain::code::split(name);
+    if version.is_some() && sh.module(base).is_some() {
+        let kept: Vec<String> = sh
+            .rt
+            .module_versions()
+            .iter()
+            .filter(|m| m.name() == base)
+            .map(|m| m.label())
+            .collect();
+        return format!("no version {name} (kept: {})", kept.join(", "));
+    }
     let names = sh.module_names();
     let known: Vec<&str> = names.iter().map(String::as_str).collect();
     if let Some(close) = super::suggest::nearest(name, known.iter().copied()) {

@@ -120,7 +120,7 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
             vec![
                 p.pid().to_string(),
                 names(sh, p.pid()).join(","),
-                format!("{}.{}", p.module_name(), p.function()),
+                format!("{}.{}", p.code(), p.function()),
                 resource.show(*v),
                 format!("{:.1}%", *v as f64 * 100.0 / total.max(1) as f64),
             ]

@@ -57,7 +57,7 @@ fn label(rt: &Runtime, p: &Process) -> String {
     format!(
         "{} {}.{}{}",
         p.pid(),
-        p.module_name(),
+        p.code(),
         p.function(),
         names.concat()
     )

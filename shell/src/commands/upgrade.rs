@@ -13,7 +13,7 @@ use crate::shell::{Shell, ShellError};
 pub const HELP: Help = Help {
     name: "upgrade",
     usage: "upgrade <pid> [--to=NAME@N] [--timeout=5s] [--restart]",
-    summary: "move a process onto new code (the current version of its module by default), keeping its pid, mailbox, links, monitors, names and limits; --restart: have its supervisor restart it on the new code instead",
+    summary: "move a process onto new code in place, keeping its pid, mailbox, links, monitors, names and limits (--restart: its supervisor restarts it on the new code)",
     examples: &[
         "load examples/wat/tally_v1.wat as tally",
         "t = spawn tally.serve()",
@@ -67,10 +67,12 @@ pub async fn run(sh: &mut Shell, mut args: Args<'_>) -> Result<Reply, ShellError
             .ok_or_else(|| at(format!("no module `{}` is loaded", from.name())))?,
     };
     if module.id() == from.id() {
-        return Err(at(format!(
-            "{target} already runs {}, the current version: load a new one first",
-            from.label()
-        )));
+        let hint = if to.is_some() {
+            ""
+        } else {
+            ", the current version: load a new one first"
+        };
+        return Err(at(format!("{target} already runs {}{hint}", from.label())));
     }
     let done = sh
         .rt

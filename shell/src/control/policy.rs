@@ -37,6 +37,8 @@ mod tests {
             Some("spawn")
         );
         assert_eq!(changes_node("send <0.3> 5").as_deref(), Some("send"));
+        assert_eq!(changes_node("upgrade <0.3>").as_deref(), Some("upgrade"));
+        assert_eq!(changes_node("purge tally --soft").as_deref(), Some("purge"));
         assert_eq!(changes_node("ps"), None);
         assert_eq!(changes_node("info <0.3>"), None);
         assert_eq!(changes_node("x"), None);

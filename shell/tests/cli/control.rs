@@ -12,7 +12,7 @@ fn unix_node(name: &str) -> (Node, std::path::PathBuf) {
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     let sock = dir.join("node.sock");
     let node = Node::start("examples/wat/flaky.wat", sock.to_str().unwrap(), &[]);
-    node.wait_for("flaky.idle");
+    node.wait_for("flaky@1.idle");
     (node, sock)
 }
 
@@ -25,17 +25,17 @@ fn an_attached_shell_works_on_the_node() {
     let t = &out.stdout;
     assert!(t.contains("grain> ps\n"), "a transcript:\n{t}");
     assert!(
-        t.contains("flaky._start") && t.contains("flaky.idle"),
+        t.contains("flaky@1._start") && t.contains("flaky@1.idle"),
         "{t}"
     );
     assert!(
-        t.contains("flaky.idle") && t.contains("parent:      <0.1>"),
+        t.contains("flaky@1.idle") && t.contains("parent:      <0.1>"),
         "{t}"
     );
     assert!(t.contains("killed <0.2>"), "{t}");
     let after = &t[t.rfind("grain> ps").unwrap()..];
     assert!(
-        !after.contains("flaky.idle"),
+        !after.contains("flaky@1.idle"),
         "killed on the node:\n{after}"
     );
     assert!(
@@ -72,7 +72,7 @@ fn a_live_nodes_socket_is_not_taken_over() {
         "{}",
         out.stderr
     );
-    node.wait_for("flaky.idle");
+    node.wait_for("flaky@1.idle");
 }
 
 #[test]
@@ -106,7 +106,7 @@ fn the_unix_socket_is_its_owners_alone() {
 #[test]
 fn tcp_needs_the_token_and_permission_to_change() {
     let node = Node::start("examples/wat/flaky.wat", "tcp://127.0.0.1:0", &[]);
-    node.wait_for("flaky.idle");
+    node.wait_for("flaky@1.idle");
     let endpoint: Endpoint = node.addr.parse().unwrap();
     let token = node.token.clone().expect("a token is printed");
     assert_eq!(token.len(), 32);
@@ -124,13 +124,16 @@ fn tcp_needs_the_token_and_permission_to_change() {
     let mut c = Client::connect(&endpoint, Some(token.clone())).unwrap();
     assert!(!c.changes);
     let (ps, ok, _) = c.eval("ps").unwrap();
-    assert!(ok && ps.contains("flaky.idle"), "looking is allowed:\n{ps}");
+    assert!(
+        ok && ps.contains("flaky@1.idle"),
+        "looking is allowed:\n{ps}"
+    );
     let (text, ok, _) = c.eval("kill <0.2>").unwrap();
     assert!(!ok && text.contains("may only look"), "{text}");
     let (text, ok) = c.kill(grain::Pid(2)).unwrap();
     assert!(!ok && text.contains("may only look"), "{text}");
     assert!(
-        c.eval("ps").unwrap().0.contains("flaky.idle"),
+        c.eval("ps").unwrap().0.contains("flaky@1.idle"),
         "still alive"
     );
 
@@ -139,7 +142,7 @@ fn tcp_needs_the_token_and_permission_to_change() {
         "tcp://127.0.0.1:0",
         &["--control-allow-changes"],
     );
-    node.wait_for("flaky.idle");
+    node.wait_for("flaky@1.idle");
     let endpoint: Endpoint = node.addr.parse().unwrap();
     let mut c = Client::connect(&endpoint, node.token.clone()).unwrap();
     assert!(c.changes);
@@ -200,7 +203,7 @@ fn bad_addresses_and_unreachable_nodes_are_one_line_errors() {
 #[test]
 fn killing_the_root_asks_for_force_because_it_ends_the_node() {
     let (mut node, _) = unix_node("root");
-    node.wait_for("flaky._start");
+    node.wait_for("flaky@1._start");
     let out = support::run_with_input(&["shell", "--attach", &node.addr], "kill <0.1>\n");
     assert!(
         out.stdout.contains("killing <0.1> ends the node") && out.stdout.contains("--force"),

@@ -198,7 +198,7 @@ fn ps_names_what_a_lunatic_rs_process_runs() {
     let out = crate::support::run_with_input(&["shell"], &script);
     assert!(
         out.stdout
-            .contains("abstract_process.lunatic::ap::lifecycles::entry")
+            .contains("abstract_process@1.lunatic::ap::lifecycles::entry")
             && !out.stdout.contains("_lunatic_spawn_by_index"),
         "{}",
         out.stdout

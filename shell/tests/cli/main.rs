@@ -27,5 +27,6 @@ mod terminal;
 mod test_mode;
 mod top;
 mod trace;
+mod upgrade;
 
 mod tmux;

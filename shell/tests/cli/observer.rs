@@ -18,7 +18,7 @@ fn watch_a_live_node_kill_a_process_and_replay_it() {
     let dir = temp_dir("observe");
     let sock = dir.join("node.sock");
     let node = Node::start("examples/wat/flaky.wat", sock.to_str().unwrap(), &[]);
-    node.wait_for("flaky.idle");
+    node.wait_for("flaky@1.idle");
     let record = dir.join("session.jsonl");
     // A shell in the terminal runs the observer, then reports the terminal's mode.
     let command = format!(
@@ -28,17 +28,17 @@ fn watch_a_live_node_kill_a_process_and_replay_it() {
         record.display()
     );
     let session = new_session("observe-test", 100, 30, &command);
-    let first = wait_for(&session, "flaky._start");
+    let first = wait_for(&session, "flaky@1._start");
     assert!(
-        first.contains("LIVE") && first.contains("flaky.idle"),
+        first.contains("LIVE") && first.contains("flaky@1.idle"),
         "{first}"
     );
 
     // The worker crashes every 300 ms and is started again: the count rises.
-    let before = restarts(&first, "flaky._start").unwrap_or(0);
+    let before = restarts(&first, "flaky@1._start").unwrap_or(0);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let now = restarts(&screen(&session), "flaky._start").unwrap_or(0);
+        let now = restarts(&screen(&session), "flaky@1._start").unwrap_or(0);
         if now >= before + 2 {
             break;
         }
@@ -60,14 +60,14 @@ fn watch_a_live_node_kill_a_process_and_replay_it() {
     wait_for(&session, "killed <0.2>");
     send_keys(&session, &["Escape"]);
     let deadline = Instant::now() + Duration::from_secs(10);
-    while screen(&session).contains("flaky.idle") {
+    while screen(&session).contains("flaky@1.idle") {
         assert!(
             Instant::now() < deadline,
             "the killed process stays in the table"
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    wait_for(&session, "flaky.worker");
+    wait_for(&session, "flaky@1.worker");
 
     // Quit: the terminal is back in its normal mode.
     send_keys(&session, &["q"]);
@@ -93,7 +93,7 @@ fn watch_a_live_node_kill_a_process_and_replay_it() {
         record.display()
     );
     let session = new_session("observe-replay", 100, 30, &replay);
-    let shown = wait_for(&session, "flaky._start");
+    let shown = wait_for(&session, "flaky@1._start");
     assert!(shown.contains("replay of"), "{shown}");
     send_keys(&session, &["k"]);
     wait_for(&session, "Kill <0.");
@@ -152,9 +152,9 @@ fn observe_from_the_shell_and_come_back() {
     wait_for(&s, "p = $1 = <0.");
     // The shell's runtime has a control socket: another terminal can work on it.
     let out = support::run_with_input(&["shell", "--attach", sock.to_str().unwrap()], "tree\n");
-    assert!(out.stdout.contains("flaky._start"), "{}", out.stdout);
+    assert!(out.stdout.contains("flaky@1._start"), "{}", out.stdout);
     send_keys(&s, &["observe", "Enter"]);
-    let shown = wait_for(&s, "flaky._start");
+    let shown = wait_for(&s, "flaky@1._start");
     assert!(
         shown.contains("this shell's runtime") && shown.contains("host.shell"),
         "{shown}"
@@ -200,7 +200,7 @@ fn observe_a_program_or_a_fresh_node() {
         30,
         &format!("{grain} observe examples/wat/flaky.wat; echo EXIT=$?; sleep 30"),
     );
-    wait_for(&s, "flaky.worker");
+    wait_for(&s, "flaky@1.worker");
     send_keys(&s, &["q"]);
     wait_for(&s, "EXIT=0");
     tmux(&["kill-session", "-t", &s]);
@@ -227,7 +227,7 @@ fn an_attached_shell_opens_the_observer_here() {
     let dir = temp_dir("attached-observe");
     let sock = dir.join("node.sock");
     let node = Node::start("examples/wat/flaky.wat", sock.to_str().unwrap(), &[]);
-    node.wait_for("flaky.idle");
+    node.wait_for("flaky@1.idle");
     let grain = env!("CARGO_BIN_EXE_grain");
     let s = new_session(
         "attached-observe",
@@ -240,7 +240,7 @@ fn an_attached_shell_opens_the_observer_here() {
     );
     wait_for(&s, "attached to");
     send_keys(&s, &["observe", "Enter"]);
-    wait_for(&s, "flaky.idle");
+    wait_for(&s, "flaky@1.idle");
     send_keys(&s, &["q"]);
     send_keys(&s, &["ps", "Enter"]);
     wait_for(&s, "host.shell");
@@ -413,7 +413,7 @@ fn observer_of_an_unreachable_cluster_says_so_in_one_line() {
 #[test]
 fn a_look_only_observer_cannot_kill_and_its_detail_opens_no_session() {
     let node = Node::start("examples/wat/flaky.wat", "tcp://127.0.0.1:0", &[]);
-    node.wait_for("flaky.idle");
+    node.wait_for("flaky@1.idle");
     let command = format!(
         "{} observe --attach {} --token {}; sleep 30",
         env!("CARGO_BIN_EXE_grain"),
@@ -421,7 +421,7 @@ fn a_look_only_observer_cannot_kill_and_its_detail_opens_no_session() {
         node.token.clone().expect("a TCP node has a token")
     );
     let session = new_session("observe-look-only", 120, 30, &command);
-    let first = wait_for(&session, "flaky.idle");
+    let first = wait_for(&session, "flaky@1.idle");
     assert!(first.contains("look-only"), "{first}");
     assert!(!first.contains(" k  kill"), "no kill key shown:\n{first}");
 
@@ -444,7 +444,7 @@ fn a_look_only_observer_cannot_kill_and_its_detail_opens_no_session() {
     send_keys(&session, &["Escape"]);
     wait_for(&session, "MODULE.FUNCTION");
     send_keys(&session, &["Escape"]);
-    wait_for(&session, "flaky._start");
+    wait_for(&session, "flaky@1._start");
     send_keys(&session, &["\\", "host.shell", "Enter"]);
     wait_for(&session, no_session);
     send_keys(&session, &["Escape"]);
@@ -468,7 +468,7 @@ fn the_observer_traces_the_process_in_its_detail() {
     let dir = temp_dir("observe-trace");
     let sock = dir.join("node.sock");
     let node = Node::start("examples/wat/flaky.wat", sock.to_str().unwrap(), &[]);
-    node.wait_for("flaky.idle");
+    node.wait_for("flaky@1.idle");
     for (name, command) in [
         (
             "trace-attached",
@@ -480,14 +480,14 @@ fn the_observer_traces_the_process_in_its_detail() {
         ),
     ] {
         let s = new_session(name, 140, 40, &command);
-        wait_for(&s, "flaky._start");
+        wait_for(&s, "flaky@1._start");
         send_keys(&s, &["/", "_start", "Enter"]);
         send_keys(&s, &["Enter"]);
         wait_for(&s, "(Esc: back)");
         send_keys(&s, &["T"]);
         wait_for(&s, "(T stops; it stops itself");
         // A crash every 300 ms: the notice, then the new worker spawned and linked.
-        let shown = wait_for(&s, "flaky.worker");
+        let shown = wait_for(&s, "flaky@1.worker");
         assert!(shown.contains("> spawn <0."), "{name}:\n{shown}");
         let linked = wait_for(&s, "> link <0.");
         assert!(linked.contains("> receive from <0."), "{name}:\n{linked}");

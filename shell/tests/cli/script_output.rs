@@ -45,7 +45,7 @@ fn an_attached_json_session_is_json_too_and_knows_the_nodes_modules() {
     let dir = temp_dir("attach-json");
     let sock = dir.join("node.sock");
     let node = Node::start("examples/wat/flaky.wat", sock.to_str().unwrap(), &[]);
-    node.wait_for("flaky.idle");
+    node.wait_for("flaky@1.idle");
     let out = support::run_with_input(
         &["shell", "--attach", &node.addr, "--json"],
         "modules\nps --filter=flaky\nspawn nothing.here()",

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::support;
 
-/// Replaces durations (`17.3ms`, `2.1µs`, `1s`) with `<time>`.
+/// Replaces durations (`17.3ms`, `2.1µs`, `1s`, `84 µs`, `1.5 ms`) with `<time>`.
 pub fn redact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
@@ -18,6 +18,11 @@ pub fn redact(text: &str) -> String {
             while j < chars.len() && (chars[j].is_ascii_digit() || chars[j] == '.') {
                 j += 1;
             }
+            // `84 µs` and `1.5 ms` too (grain::quantity::micros), not `5 s` (a count).
+            let spaced = chars.get(j) == Some(&' ')
+                && chars.get(j + 2).is_some_and(|c| *c == 's')
+                && matches!(chars.get(j + 1), Some('µ' | 'm'));
+            let j = if spaced { j + 1 } else { j };
             let rest: String = chars[j..chars.len().min(j + 2)].iter().collect();
             let unit = ["ns", "µs", "ms"]
                 .iter()
@@ -94,5 +99,9 @@ fn redaction_hides_timings_only() {
     assert_eq!(
         redact("<0.12> 64 KiB 3183 bytes u32s"),
         "<0.12> 64 KiB 3183 bytes u32s"
+    );
+    assert_eq!(
+        redact("in 259 µs, 1.5 ms; 3 spawned, 2 s"),
+        "in <time>, <time>; 3 spawned, 2 s"
     );
 }

@@ -73,12 +73,12 @@ fn trace_over_attach_works_as_at_home() {
     let dir = support::temp_dir("trace-attach");
     let sock = dir.join("node.sock");
     let node = Node::start("examples/wat/flaky.wat", sock.to_str().unwrap(), &[]);
-    node.wait_for("flaky.idle");
+    node.wait_for("flaky@1.idle");
     // _start hears of each crash (every 300 ms), then spawns and links a new worker.
     let script = "trace <0.1> --spawn --limit 2\nwait <0.1> 1000\ntrace";
     let out = support::run_with_input(&["shell", "--attach", &node.addr], script);
     assert!(
-        out.stdout.contains("<0.1> spawn <0.") && out.stdout.contains("flaky.worker"),
+        out.stdout.contains("<0.1> spawn <0.") && out.stdout.contains("flaky@1.worker"),
         "{}",
         out.stdout
     );

@@ -327,3 +327,72 @@ fn detail_with_its_trace_pane() {
     );
     insta::assert_snapshot!(fixture::text(&draw(&m, 100, 30)));
 }
+
+/// After a reload and an upgrade: rows say which version they run, and the log tells the
+/// loads, the upgrade (time and state size), a rollback and a purge.
+#[test]
+fn versions_after_an_upgrade() {
+    use grain::observe::{Delta, Event, EventKind, ProcessRow, Update};
+    let mut m = model();
+    let at = |at_us, pid, kind| Event {
+        at_us,
+        pid: grain::Pid(pid),
+        kind,
+    };
+    let upgraded = ProcessRow {
+        version: 2,
+        ..fixture::row(2, Some(1), "idle")
+    };
+    let events = vec![
+        at(
+            11_100_000,
+            0,
+            EventKind::Loaded {
+                module: "app".into(),
+                version: 2,
+            },
+        ),
+        at(
+            11_200_000,
+            2,
+            EventKind::Upgraded {
+                from: "app@1".into(),
+                to: "app@2".into(),
+                micros: 84,
+                state_bytes: 12,
+            },
+        ),
+        at(
+            11_300_000,
+            12,
+            EventKind::UpgradeFailed {
+                to: "app@2".into(),
+                reason: "app@2: trap: unreachable".into(),
+            },
+        ),
+        at(
+            11_400_000,
+            0,
+            EventKind::Purged {
+                module: "app".into(),
+                versions: vec![1],
+                ended: 1,
+            },
+        ),
+    ];
+    let delta = Delta {
+        at_us: 11_500_000,
+        changed: vec![upgraded],
+        removed: vec![grain::Pid(3)],
+        events,
+        totals: fixture::delta().totals,
+        cluster: None,
+    };
+    grain_tui::update(&mut m, grain_tui::Msg::Update(Update::Delta(delta)));
+    let table = fixture::text(&draw(&m, 100, 9));
+    assert!(table.contains("app@2.idle"), "{table}");
+    insta::assert_snapshot!("versions_processes", table);
+    keys(&mut m, "e");
+    let log = fixture::text(&draw(&m, 100, 9));
+    insta::assert_snapshot!("versions_events", log);
+}

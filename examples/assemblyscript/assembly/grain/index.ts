@@ -7,3 +7,4 @@ export * from "./codec";
 export * from "./mailbox";
 export * from "./process";
 export * from "./names";
+export * from "./code";
