@@ -16,7 +16,9 @@ use crate::live_view_support::{ADDR, Channel, Demo, page};
 fn open(name: &str, test: &str) -> Option<(Demo, Browser)> {
     let browser = browser::start_or_skip(test)?;
     let demo = Demo::start(name);
-    browser.goto(&format!("http://{ADDR}/"));
+    let url = format!("http://{ADDR}/");
+    browser.goto(&url);
+    assert_eq!(browser.url(), url);
     browser.wait_until(
         "the live view to join over its websocket",
         Duration::from_secs(20),
@@ -69,7 +71,9 @@ fn the_counter_counts_clicks_in_chromium() {
         Duration::from_secs(10),
         "return [...document.querySelectorAll('p')].some(p => p.textContent === 'Count is 11')",
     );
+    browser.set_window_size(900, 400);
     browser.screenshot(&crate::support::root().join("target/screenshots/live-view-counter.png"));
+    browser.quit();
 }
 
 #[test]
