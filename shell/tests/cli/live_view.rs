@@ -99,7 +99,7 @@ fn hour(time: &Value) -> u32 {
 
 #[test]
 fn the_clock_ticks_and_takes_a_timezone_and_a_frequency() {
-    let _demo = Demo::start("clock");
+    let demo = Demo::start("clock");
     let page = page();
     assert!(page.html.contains("<h2>"), "{}", page.html);
     let (mut channel, rendered) = Channel::join(&page);
@@ -143,7 +143,13 @@ fn the_clock_ticks_and_takes_a_timezone_and_a_frequency() {
         tokyo == (utc + 9) % 24 || tokyo == (utc + 10) % 24,
         "UTC {utc}h, Tokyo {tokyo}h"
     );
+    // Closed, the connection's process ends; the ticker's next send finds the socket
+    // closed and panics, and its link takes the event handler along.
+    demo.wait_count("event handlers", 1, event_handler);
     channel.close();
+    demo.wait_count("event handlers", 0, event_handler);
+    demo.wait_log("Broken pipe");
+    demo.wait_log("reason=\"link died (");
 }
 
 #[test]

@@ -73,8 +73,8 @@ pub fn wait_listening(why: impl Fn() -> String) {
     }
 }
 
-/// A live-view example served by `grain run --dir examples/live-view/examples::examples
-/// NAME.wasm --control SOCK`,
+/// A live-view example served by `grain run --log stderr --dir
+/// examples/live-view/examples::examples NAME.wasm --control SOCK`,
 /// stopped on drop; what it prints on stderr is kept. Port 3000 is held under a lock file,
 /// so demos of concurrent tests (and of other worktrees' test runs) take turns.
 pub struct Demo {
@@ -99,7 +99,8 @@ impl Demo {
         // examples/live-view/examples under that path.
         let mut child = grain
             .current_dir(support::root())
-            .args(["run", "--dir", "examples/live-view/examples::examples"])
+            .args(["run", "--log", "stderr"])
+            .args(["--dir", "examples/live-view/examples::examples"])
             .arg(&wasm)
             .arg("--control")
             .arg(&sock)
@@ -131,6 +132,19 @@ impl Demo {
     /// What the node printed on stderr so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Waits until the node has printed `text` on stderr, failing after 5 s.
+    pub fn wait_log(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !self.log().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "never {text:?} in:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// `ps` on the node.
