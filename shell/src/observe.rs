@@ -115,7 +115,11 @@ pub fn main(args: ObserveArgs) -> anyhow::Result<ExitCode> {
 
 /// Starts the program as `grain run` would: an application file's root supervisor, or a
 /// module's `_start` as the node's root process with the sandbox, limits and arguments.
-pub(crate) async fn start(rt: &grain::Runtime, args: &ObserveArgs, program: &Path) -> anyhow::Result<()> {
+pub(crate) async fn start(
+    rt: &grain::Runtime,
+    args: &ObserveArgs,
+    program: &Path,
+) -> anyhow::Result<()> {
     if program.extension().is_some_and(|e| e == "toml") {
         let app = grain::supervisor::App::load(rt, program)?;
         let sup = rt.start_supervisor(app.spec, app.name.as_deref())?;

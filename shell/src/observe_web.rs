@@ -16,7 +16,9 @@ pub fn main(args: &ObserveArgs) -> anyhow::Result<ExitCode> {
         (args.cluster.nats.is_some(), "--nats"),
     ];
     if let Some((_, what)) = other.iter().find(|(given, _)| *given) {
-        anyhow::bail!("grain observe --web serves a live node: it takes no {what} (the terminal observer does)");
+        anyhow::bail!(
+            "grain observe --web serves a live node: it takes no {what} (the terminal observer does)"
+        );
     }
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

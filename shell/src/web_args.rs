@@ -28,7 +28,11 @@ impl WebArgs {
     }
 
     /// Serves this process's runtime if asked (inside the tokio runtime).
-    pub async fn start_local(&self, rt: &Runtime, title: &str) -> anyhow::Result<Option<WebServer>> {
+    pub async fn start_local(
+        &self,
+        rt: &Runtime,
+        title: &str,
+    ) -> anyhow::Result<Option<WebServer>> {
         if self.web.is_none() {
             return Ok(None);
         }
@@ -53,10 +57,21 @@ impl WebArgs {
                 "grain: the node lets this connection only look (a TCP control socket without --control-allow-changes): the web observer stays look-only"
             );
         }
+        let token = std::env::var("GRAIN_WEB_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty());
+        if let Some(t) = &token {
+            anyhow::ensure!(
+                t.len() >= 16
+                    && t.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)),
+                "GRAIN_WEB_TOKEN: at least 16 letters, digits, - or _ (it goes in a link and a cookie)"
+            );
+        }
         let config = WebConfig {
             title: title.to_owned(),
             can_change: self.web_allow_changes && node_allows,
-            token: std::env::var("GRAIN_WEB_TOKEN").ok().filter(|t| !t.is_empty()),
+            token,
         };
         let server = serve(addr, config, feed, control)
             .await

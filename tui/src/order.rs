@@ -59,4 +59,3 @@ pub fn compare(
 fn since(row: &ProcessRow) -> (bool, u64) {
     row.host_call.map_or((true, 0), |(_, t)| (false, t))
 }
-

@@ -15,7 +15,10 @@ export const state = {
   header: null,
   canChange: false,
   rows: new Map(), // the last frame's rows, by pid
+  rowList: [], // and in order
+  trend: { n: 0, fuel: [], mem: [], cpu: [] }, // the header's last two minutes
   confirm: null, // the pid whose kill waits for a confirm
+  killed: new Set(), // pids the node said it killed
   paused: false,
   frames: 0,
   bytes: 0,
@@ -35,7 +38,7 @@ function connect() {
     const msg = JSON.parse(e.data);
     if (msg.t === "hello") hello(msg);
     else if (msg.t === "frame") frame(msg);
-    else if (msg.t === "notice") notice(msg.text, msg.ok);
+    else if (msg.t === "notice") told(msg);
   };
   ws.onclose = () => {
     document.body.dataset.state = "disconnected";
@@ -56,6 +59,7 @@ export function sendView() {
 function hello(msg) {
   state.canChange = msg.can_change;
   state.rows = new Map();
+  state.rowList = [];
   $("look").hidden = msg.can_change;
   document.title = `grain observe · ${msg.title}`;
   resetEvents();
@@ -68,10 +72,14 @@ function frame(f) {
   state.frames += 1;
   if (f.header) header(f.header);
   const w = f.window || {};
-  if (Array.isArray(w.rows)) {
+  if (w.rows === "same") {
+    w.rows = state.rowList;
+  } else if (Array.isArray(w.rows)) {
     // Every frame's rows are kept (the server compares with what it last sent).
     w.rows = w.rows.map((r) => (typeof r === "string" ? state.rows.get(r) : r)).filter(Boolean);
     state.rows = new Map(w.rows.filter((r) => !r.link).map((r) => [r.pid, r]));
+    state.rowList = w.rows;
+    for (const pid of state.killed) if (!state.rows.has(pid)) state.killed.delete(pid);
   }
   wire();
   if (f.page !== state.view.page) return;
@@ -126,9 +134,18 @@ function header(h) {
     $("hostmem").textContent = h.host.mem;
     $("mem-bar").style.width = `${Math.min(100, h.host.mem_pct)}%`;
   }
-  drawSpark($("trend-fuel"), h.trend.fuel, { w: 160, h: 26, cls: "fuel" });
-  drawSpark($("trend-mem"), h.trend.mem, { w: 160, h: 26, cls: "mem" });
-  drawSpark($("trend-cpu"), h.trend.cpu, { w: 160, h: 26, max: 100, cls: "cpu" });
+  const t = state.trend;
+  if (h.trend) Object.assign(t, h.trend);
+  if (h.sample && h.sample.n > t.n) {
+    t.n = h.sample.n;
+    for (const k of ["fuel", "mem", "cpu"]) {
+      t[k].push(h.sample[k]);
+      if (t[k].length > 120) t[k].shift();
+    }
+  }
+  drawSpark($("trend-fuel"), t.fuel, { w: 160, h: 26, cls: "fuel" });
+  drawSpark($("trend-mem"), t.mem, { w: 160, h: 26, cls: "mem" });
+  drawSpark($("trend-cpu"), t.cpu, { w: 160, h: 26, max: 100, cls: "cpu" });
 }
 
 function wire() {
@@ -136,6 +153,17 @@ function wire() {
   const skipped = h && h.skipped ? ` · ${h.skipped} ticks skipped (slow link)` : "";
   const kb = (n) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KiB`);
   $("wire").textContent = `${state.frames} frames · last ${kb(state.lastBytes)} · every ${$("rate").selectedOptions[0].text}${skipped}`;
+}
+
+// What the server said about a request. A kill the node confirmed marks its row at once
+// (the row leaves with the node's next update).
+function told(msg) {
+  notice(msg.text, msg.ok);
+  const killed = msg.ok && /^killed (<[0-9.]+>)$/.exec(msg.text);
+  if (killed) {
+    state.killed.add(killed[1]);
+    rerender();
+  }
 }
 
 let noticeTimer = null;

@@ -9,7 +9,7 @@ const COLUMNS = [
   ["pid", "PID", (r) => r.pid],
   ["name", "NAME", (r) => r.name],
   ["module", "MODULE.FUNCTION", (r) => r.code],
-  ["state", "STATE", (r) => r.state],
+  ["state", "STATE", (r) => (state.killed.has(r.pid) ? "killed" : r.state)],
   ["fuel_rate", "FUEL/S", (r) => r.fuel_s],
   ["fuel", "FUEL", (r) => r.fuel],
   ["memory", "MEMORY/MAX", (r) => r.mem],
@@ -127,6 +127,7 @@ function place(tbody, rows, fill) {
 }
 
 function rowClasses(tr, r) {
+  tr.classList.toggle("gone", state.killed.has(r.pid));
   tr.classList.toggle("flash", !!r.flash);
   tr.classList.toggle("alert", !!r.alert);
   if (r.alert) tr.title = r.alert; else tr.removeAttribute("title");
@@ -156,7 +157,7 @@ export function renderProcesses(page, w) {
 
 function cellClass(k, r) {
   if (k === "pid") return "pid";
-  if (k === "state") return `state ${r.state}`;
+  if (k === "state") return `state ${state.killed.has(r.pid) ? "exited" : r.state}`;
   if (k === "restarts") return r.rst ? "num rst" : "num";
   return NUMERIC.includes(k) ? "num" : "";
 }

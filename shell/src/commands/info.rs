@@ -159,9 +159,9 @@ pub fn local(rt: &grain::Runtime, target: grain::Pid) -> Option<(String, serde_j
             ));
         }
     }
-    let host_call = host_call.map(|(call, since)| {
-        json!({ "name": call.name(), "for_us": rt.now_us().saturating_sub(since) })
-    });
+    let host_call = host_call.map(
+        |(call, since)| json!({ "name": call.name(), "for_us": rt.now_us().saturating_sub(since) }),
+    );
     let ids = |v: Vec<grain::Pid>| v.iter().map(|p| p.id()).collect::<Vec<_>>();
     let json = json!({"pid": target.id(), "module": p.module_name(), "function": p.function(), "names": names,
         "version": p.module().map_or(0, |m| m.version()),

@@ -48,8 +48,8 @@ use grain_grammar::{Command, Value};
 use crate::shell::{Shell, ShellError};
 
 pub use args::Args;
-pub use resolve::{pid_value, resolve as resolve_value};
 pub use info::local as info_text;
+pub use resolve::{pid_value, resolve as resolve_value};
 pub use tree::lines as tree_lines;
 
 /// A command's help: usage, what it does, and examples the tests run.

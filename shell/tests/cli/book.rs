@@ -11,7 +11,8 @@
 //! live-view demo (`examples/live-view/target/wasm32-wasip1/release/NAME.wasm`; its sessions
 //! hold port 3000 until the book's sessions end).
 //! A command ending in ` &` starts a node in the background (it must open a control socket;
-//! its output is the line saying where); it runs until the book's sessions end. A
+//! its output is the line saying where; with `--web`, the web observer's link, then the
+//! control socket's line if it has one); it runs until the book's sessions end. A
 //! `$ grain shell --attach ADDR` session is a shell session on that node. A
 //! `$ grain shell --json` session's output is its lines that are not input (no echo); a
 //! `$ grain shell --alert-...` session is a shell session with those flags.
@@ -34,6 +35,7 @@ const BOOK_NATS: &str = "nats://127.0.0.1:4222";
 #[derive(Default)]
 struct Background {
     nodes: Vec<support::Node>,
+    served: Vec<support::Served>,
     members: Vec<Member>,
     nats: Option<Nats>,
     /// The live-view demo's port, held while a book session serves there.
@@ -170,6 +172,13 @@ fn run(session: &Session, bg: &mut Background) -> Result<(), String> {
             .to_owned();
         bg.members.push(member);
         return compare(&session.expected, &[said]);
+    }
+    if words.last() == Some(&"&") && words.contains(&"--web") {
+        words.pop();
+        let served = support::Served::start(&words[1..]);
+        let said = served.said.clone();
+        bg.served.push(served);
+        return compare(&session.expected, &said);
     }
     if words.last() == Some(&"&") {
         words.pop();

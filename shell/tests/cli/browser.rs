@@ -87,10 +87,8 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("chromedriver: {e}"))?;
-        let profile = std::env::temp_dir().join(format!(
-            "grain-chromium-{}-{port}",
-            std::process::id()
-        ));
+        let profile =
+            std::env::temp_dir().join(format!("grain-chromium-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&profile);
         let mut browser = Browser {
             driver,
@@ -146,7 +144,10 @@ impl Browser {
 
     /// The page's address now.
     pub fn url(&self) -> String {
-        self.call("GET", "url", None).as_str().unwrap_or_default().to_owned()
+        self.call("GET", "url", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// Runs `script` (a function body: `return ...`) in the page with `args` (`arguments[i]`).
@@ -224,7 +225,12 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         if !self.session.is_empty() {
-            let _ = http(self.port, "DELETE", &format!("/session/{}", self.session), None);
+            let _ = http(
+                self.port,
+                "DELETE",
+                &format!("/session/{}", self.session),
+                None,
+            );
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
@@ -267,19 +273,47 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Val
     s.write_all(head.as_bytes())
         .and_then(|()| s.write_all(body.as_bytes()))
         .map_err(|e| e.to_string())?;
+    // The driver may keep the connection open: read the head, then the body's length.
+    let mut reader = std::io::BufReader::new(s);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        let n = std::io::BufRead::read_line(&mut reader, &mut line).map_err(|e| e.to_string())?;
+        if n == 0 || line == "\r\n" {
+            break;
+        }
+        head.push_str(&line.to_ascii_lowercase());
+    }
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|n| n.trim().parse::<usize>().ok());
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&raw);
-    let (head, rest) = text.split_once("\r\n\r\n").ok_or("no HTTP response")?;
-    let payload = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-        dechunk(rest)
+    match length {
+        Some(n) => {
+            raw.resize(n, 0);
+            reader.read_exact(&mut raw).map_err(|e| e.to_string())?;
+        }
+        None => {
+            reader.read_to_end(&mut raw).map_err(|e| e.to_string())?;
+        }
+    }
+    let rest = String::from_utf8_lossy(&raw).into_owned();
+    if head.is_empty() {
+        return Err("no HTTP response".into());
+    }
+    let payload = if head.contains("transfer-encoding: chunked") {
+        dechunk(&rest)
     } else {
-        rest.to_owned()
+        rest
     };
     let v: Value = serde_json::from_str(&payload).map_err(|e| format!("{e}: {payload}"))?;
     let value = v.get("value").cloned().unwrap_or(Value::Null);
     if let Some(error) = value.get("error").and_then(Value::as_str) {
-        return Err(format!("{error}: {}", value["message"].as_str().unwrap_or_default()));
+        return Err(format!(
+            "{error}: {}",
+            value["message"].as_str().unwrap_or_default()
+        ));
     }
     Ok(value)
 }

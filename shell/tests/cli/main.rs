@@ -28,5 +28,6 @@ mod test_mode;
 mod top;
 mod trace;
 mod upgrade;
+mod web;
 
 mod tmux;

@@ -273,3 +273,61 @@ pub fn values(stdout: &str) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l:?}")))
         .collect()
 }
+
+/// A `grain` command serving the web observer, killed on drop.
+pub struct Served {
+    child: std::process::Child,
+    /// The link it printed (`http://127.0.0.1:PORT/?token=...`).
+    pub url: String,
+    /// The lines it said while starting (the link, and the control socket's).
+    pub said: Vec<String>,
+}
+
+impl Served {
+    /// Starts `grain args...` and waits for its `web observer:` line (and, with
+    /// `--control`, for its control socket's).
+    pub fn start(args: &[&str]) -> Served {
+        use std::io::BufRead;
+        let mut child = grain()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("grain starts");
+        let mut lines = std::io::BufReader::new(child.stderr.take().expect("piped")).lines();
+        let mut want_control = args.contains(&"--control");
+        let (mut url, mut said) = (None, Vec::new());
+        while url.is_none() || want_control {
+            let line = lines
+                .next()
+                .expect("grain says where it serves")
+                .expect("stderr");
+            if let Some(link) = line.strip_prefix("grain: web observer: ") {
+                url = Some(link.to_owned());
+            }
+            want_control &= !line.starts_with("grain: control socket");
+            said.push(line);
+        }
+        // Whatever else it says goes nowhere (a full pipe would stop it).
+        std::thread::spawn(move || lines.for_each(drop));
+        Served {
+            child,
+            url: url.expect("a link"),
+            said,
+        }
+    }
+
+    /// `host:port` of the server.
+    pub fn authority(&self) -> &str {
+        let rest = self.url.trim_start_matches("http://");
+        &rest[..rest.find('/').unwrap_or(rest.len())]
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

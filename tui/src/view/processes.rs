@@ -184,7 +184,11 @@ pub(crate) fn texts(t: &crate::table::Table, r: &ProcessRow) -> Vec<String> {
         r.mailbox_len.to_string(),
         restarts,
         r.host_call.map_or_else(String::new, |(call, since)| {
-            format!("{} {}", call_name(call), fmt::secs(t.at_us.saturating_sub(since)))
+            format!(
+                "{} {}",
+                call_name(call),
+                fmt::secs(t.at_us.saturating_sub(since))
+            )
         }),
         t.nodes
             .as_ref()

@@ -12,12 +12,32 @@ use super::auth::{has_cookie, refuse, unauthorized};
 
 /// The files: name, content type, bytes.
 const FILES: &[(&str, &str, &str)] = &[
-    ("app.js", "text/javascript", include_str!("../../web/app.js")),
-    ("pages.js", "text/javascript", include_str!("../../web/pages.js")),
-    ("detail.js", "text/javascript", include_str!("../../web/detail.js")),
-    ("spark.js", "text/javascript", include_str!("../../web/spark.js")),
+    (
+        "app.js",
+        "text/javascript",
+        include_str!("../../web/app.js"),
+    ),
+    (
+        "pages.js",
+        "text/javascript",
+        include_str!("../../web/pages.js"),
+    ),
+    (
+        "detail.js",
+        "text/javascript",
+        include_str!("../../web/detail.js"),
+    ),
+    (
+        "spark.js",
+        "text/javascript",
+        include_str!("../../web/spark.js"),
+    ),
     ("style.css", "text/css", include_str!("../../web/style.css")),
-    ("icon.svg", "image/svg+xml", include_str!("../../web/icon.svg")),
+    (
+        "icon.svg",
+        "image/svg+xml",
+        include_str!("../../web/icon.svg"),
+    ),
 ];
 
 const INDEX: &str = include_str!("../../web/index.html");
@@ -37,10 +57,19 @@ fn etag(bytes: &str) -> String {
 
 fn secure(response: &mut Response) {
     let h = response.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
 }
 
 /// The page itself (never cached: it is where the token's cookie is checked).
@@ -83,7 +112,10 @@ pub(crate) async fn serve(
     if let Ok(v) = HeaderValue::from_str(&tag) {
         h.insert(header::ETAG, v);
     }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
     secure(&mut response);
     response
 }

@@ -3,12 +3,14 @@
 
 use std::sync::Arc;
 
+use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::Shared;
+use super::conn::MAX_CONNECTIONS;
 
 /// A random token: 128 bits from the kernel, in hex.
 pub(crate) fn make_token() -> String {
@@ -82,7 +84,10 @@ pub(crate) async fn check_host(
         .get(header::HOST)
         .and_then(|v| v.to_str().ok());
     if !host_ok(&web, host) {
-        return refuse(StatusCode::FORBIDDEN, "this server answers only to its own address");
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "this server answers only to its own address",
+        );
     }
     next.run(request).await
 }
@@ -153,5 +158,37 @@ pub(crate) async fn not_found(State(web): State<Arc<Shared>>, headers: HeaderMap
         refuse(StatusCode::NOT_FOUND, "no such page")
     } else {
         unauthorized()
+    }
+}
+
+/// `/ws`: the cookie, and an `Origin` that is this page's own (403 otherwise: any site may
+/// open a websocket to loopback, with the browser's cookies).
+pub(crate) async fn upgrade(
+    State(web): State<Arc<Shared>>,
+    headers: HeaderMap,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    if !has_cookie(&web, &headers) {
+        return unauthorized();
+    }
+    if !origin_ok(&headers) {
+        return refuse(StatusCode::FORBIDDEN, "a websocket from another origin");
+    }
+    if web
+        .hub
+        .connections
+        .load(std::sync::atomic::Ordering::Relaxed)
+        >= MAX_CONNECTIONS
+    {
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many browsers watch already",
+        );
+    }
+    match ws {
+        Ok(ws) => ws
+            .max_message_size(64 * 1024)
+            .on_upgrade(move |socket| super::conn::run(socket, web)),
+        Err(e) => e.into_response(),
     }
 }

@@ -6,17 +6,13 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::extract::ws::{Message, WebSocket};
 use grain::Pid;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tokio::time::{Interval, MissedTickBehavior};
 
 use super::Shared;
-use super::auth::{has_cookie, origin_ok, refuse, unauthorized};
 use super::frame::{Sent, header};
 use super::protocol::{ClientMsg, MAX_LIMIT, RATES, View, pid};
 use super::window::{TreeCache, detail_window, events_window, process_window, tree_window};
@@ -29,30 +25,6 @@ pub(crate) const DEFAULT_RATE_MS: u64 = 250;
 const INFO_EVERY: Duration = Duration::from_secs(1);
 /// The least time between two frames sent at once for a change of view.
 const EAGER_GAP: Duration = Duration::from_millis(50);
-
-/// `/ws`: the cookie, and an `Origin` that is this page's own (403 otherwise: any site may
-/// open a websocket to loopback, with the browser's cookies).
-pub(crate) async fn upgrade(
-    State(web): State<Arc<Shared>>,
-    headers: HeaderMap,
-    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
-) -> Response {
-    if !has_cookie(&web, &headers) {
-        return unauthorized();
-    }
-    if !origin_ok(&headers) {
-        return refuse(StatusCode::FORBIDDEN, "a websocket from another origin");
-    }
-    if web.hub.connections.load(Relaxed) >= MAX_CONNECTIONS {
-        return refuse(StatusCode::SERVICE_UNAVAILABLE, "too many browsers watch already");
-    }
-    match ws {
-        Ok(ws) => ws
-            .max_message_size(64 * 1024)
-            .on_upgrade(move |socket| run(socket, web)),
-        Err(e) => e.into_response(),
-    }
-}
 
 /// What a blocking call to the node brought back.
 enum Done {
@@ -82,7 +54,7 @@ struct Conn {
     last_send: Instant,
 }
 
-async fn run(mut socket: WebSocket, web: Arc<Shared>) {
+pub(crate) async fn run(mut socket: WebSocket, web: Arc<Shared>) {
     web.hub.connections.fetch_add(1, Relaxed);
     let _counted = Counted(web.clone());
     let hello = json!({"t": "hello", "title": web.config.title, "can_change": web.config.can_change,
@@ -170,7 +142,10 @@ fn ticker(rate: Duration) -> Interval {
 }
 
 async fn send(socket: &mut WebSocket, v: &Value) -> bool {
-    socket.send(Message::Text(v.to_string().into())).await.is_ok()
+    socket
+        .send(Message::Text(v.to_string().into()))
+        .await
+        .is_ok()
 }
 
 impl Conn {
@@ -252,9 +227,9 @@ impl Conn {
             return None;
         }
         let hub = self.web.hub.clone();
-        let version = *hub.version.borrow();
+        let version = hub.version.load(Relaxed);
         let table = hub.table.read().unwrap_or_else(|e| e.into_inner());
-        let head = header(&self.web, &hub, &table, self.paused);
+        let head = header(&self.web, &hub, &table, self.paused, self.sent.is_fresh());
         let window = match &self.window {
             Some((v, w)) if *v == version => w.clone(),
             _ => self.cut(&table),
@@ -262,7 +237,9 @@ impl Conn {
         drop(table);
         // The events already sent are not sent again.
         let kept = match self.view.page.as_str() {
-            "events" => json!({"reset": false, "lines": [], "shown": window["shown"], "total": window["total"]}),
+            "events" => {
+                json!({"reset": false, "lines": [], "shown": window["shown"], "total": window["total"]})
+            }
             _ => window.clone(),
         };
         self.window = Some((version, kept));

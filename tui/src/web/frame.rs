@@ -13,8 +13,9 @@ use crate::model::BEHIND_MS;
 use crate::table::Table;
 use crate::view::fmt;
 
-/// The header: what is watched, how fresh, the node's totals, the host.
-pub(crate) fn header(web: &Shared, hub: &Hub, t: &Table, paused: bool) -> Value {
+/// The header: what is watched, how fresh, the node's totals, the host, and the newest
+/// second of the trend (the whole two minutes in a page's first frame: the page keeps them).
+pub(crate) fn header(web: &Shared, hub: &Hub, t: &Table, paused: bool, whole: bool) -> Value {
     let quiet = hub.quiet().as_millis() as u64;
     let mode = if hub.ended.load(Relaxed) {
         "ended"
@@ -26,11 +27,23 @@ pub(crate) fn header(web: &Shared, hub: &Hub, t: &Table, paused: bool) -> Value 
         "live"
     };
     let host = *hub.host.lock().unwrap_or_else(|e| e.into_inner());
-    let trend = hub.trend.lock().unwrap_or_else(|e| e.into_inner());
+    let ring = hub.trend.lock().unwrap_or_else(|e| e.into_inner());
     let cluster = t.nodes.as_ref().map(|n| {
         let (up, down) = n.counts();
         json!({"name": n.cluster, "up": up, "down": down})
     });
+    let cpu = |s: &super::hub::Sample| (s.cpu * 10.0).round() / 10.0;
+    let trend = whole.then(|| {
+        json!({
+            "n": ring.back().map_or(0, |s| s.n),
+            "fuel": ring.iter().map(|s| s.fuel_per_s).collect::<Vec<_>>(),
+            "mem": ring.iter().map(|s| s.memory).collect::<Vec<_>>(),
+            "cpu": ring.iter().map(cpu).collect::<Vec<_>>(),
+        })
+    });
+    let sample = ring
+        .back()
+        .map(|s| json!({"n": s.n, "fuel": s.fuel_per_s, "mem": s.memory, "cpu": cpu(s)}));
     json!({
         "title": web.config.title,
         "mode": mode,
@@ -52,11 +65,8 @@ pub(crate) fn header(web: &Shared, hub: &Hub, t: &Table, paused: bool) -> Value 
         })),
         "cluster": cluster,
         "can_change": web.config.can_change,
-        "trend": {
-            "fuel": trend.iter().map(|s| s.fuel_per_s).collect::<Vec<_>>(),
-            "mem": trend.iter().map(|s| s.memory).collect::<Vec<_>>(),
-            "cpu": trend.iter().map(|s| (s.cpu * 10.0).round() / 10.0).collect::<Vec<_>>(),
-        },
+        "trend": trend,
+        "sample": sample,
     })
 }
 
@@ -67,11 +77,19 @@ pub(crate) struct Sent {
     last: Option<Value>,
     /// Its rows, by pid.
     rows: HashMap<String, Value>,
+    /// Its rows' pids, in order.
+    order: Vec<String>,
 }
 
 impl Sent {
+    /// Has nothing been sent yet?
+    pub(crate) fn is_fresh(&self) -> bool {
+        self.last.is_none()
+    }
+
     /// The frame to send for `full`, or `None` when the page has it already: the header
-    /// left out when it did not change, and each row that did not change as its pid.
+    /// left out when it did not change, each row that did not change as its pid, and the
+    /// rows as `"same"` when none changed, nor their order.
     pub(crate) fn elide(&mut self, full: Value) -> Option<Value> {
         if self.last.as_ref() == Some(&full) {
             return None;
@@ -83,26 +101,35 @@ impl Sent {
             obj.remove("header");
         }
         let mut rows = HashMap::new();
-        if let Some(list) = out
+        let mut order = Vec::new();
+        let list = out
             .get_mut("window")
             .and_then(|w| w.get_mut("rows"))
-            .and_then(Value::as_array_mut)
-        {
+            .and_then(Value::as_array_mut);
+        if let Some(list) = list {
+            let mut same = true;
             for row in list.iter_mut() {
                 let Some(pid) = row.get("pid").and_then(Value::as_str).map(str::to_owned) else {
                     continue;
                 };
                 if row.get("link").is_some() {
+                    same = false;
                     continue;
                 }
-                let same = self.rows.get(&pid) == Some(row);
+                let unchanged = self.rows.get(&pid) == Some(row);
+                same &= unchanged;
                 let whole = std::mem::replace(row, Value::String(pid.clone()));
-                if !same {
+                if !unchanged {
                     *row = whole.clone();
                 }
-                rows.insert(pid, whole);
+                rows.insert(pid.clone(), whole);
+                order.push(pid);
+            }
+            if same && order == self.order {
+                out["window"]["rows"] = "same".into();
             }
         }
+        self.order = order;
         self.rows = rows;
         self.last = Some(full);
         Some(out)

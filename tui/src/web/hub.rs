@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use grain::observe::{Observer, Update};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 
 use crate::table::Table;
 
@@ -37,6 +37,8 @@ pub(crate) const TREND: usize = 120;
 /// One second of the node, for the header's sparklines.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Sample {
+    /// Its number (the first sample is 1).
+    pub n: u64,
     pub fuel_per_s: u64,
     pub memory: u64,
     pub cpu: f32,
@@ -55,7 +57,7 @@ pub(crate) struct Hub {
     /// The node as of the last update.
     pub table: RwLock<Table>,
     /// Bumped at every update folded in.
-    pub version: watch::Sender<u64>,
+    pub version: AtomicU64,
     /// Bumped when processes came or went (the tree's shape may have changed).
     pub shape: AtomicU64,
     /// The node's stream ended.
@@ -75,7 +77,7 @@ impl Hub {
     pub(crate) fn start(mut feed: impl Feed) -> Arc<Hub> {
         let hub = Arc::new(Hub {
             table: RwLock::new(Table::default()),
-            version: watch::Sender::new(0),
+            version: AtomicU64::new(0),
             shape: AtomicU64::new(0),
             ended: AtomicBool::new(false),
             heard: Mutex::new(Instant::now()),
@@ -91,7 +93,7 @@ impl Hub {
             }
             if let Some(hub) = folding.upgrade() {
                 hub.ended.store(true, Relaxed);
-                hub.version.send_modify(|v| *v += 1);
+                hub.version.fetch_add(1, Relaxed);
             }
         });
         let sampling = Arc::downgrade(&hub);
@@ -101,7 +103,9 @@ impl Hub {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
             loop {
                 tick.tick().await;
-                let Some(hub) = sampling.upgrade() else { return };
+                let Some(hub) = sampling.upgrade() else {
+                    return;
+                };
                 sys.refresh_cpu_usage();
                 sys.refresh_memory();
                 hub.sample(Host {
@@ -129,7 +133,7 @@ impl Hub {
             self.shape.fetch_add(1, Relaxed);
         }
         *self.heard.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
-        self.version.send_modify(|v| *v += 1);
+        self.version.fetch_add(1, Relaxed);
     }
 
     /// Takes in a sample of the host, with the node's figures of this moment.
@@ -140,10 +144,12 @@ impl Hub {
         };
         *self.host.lock().unwrap_or_else(|e| e.into_inner()) = Some(host);
         let mut trend = self.trend.lock().unwrap_or_else(|e| e.into_inner());
+        let n = trend.back().map_or(1, |s| s.n + 1);
         if trend.len() == TREND {
             trend.pop_front();
         }
         trend.push_back(Sample {
+            n,
             fuel_per_s,
             memory,
             cpu: host.cpu,
@@ -152,6 +158,9 @@ impl Hub {
 
     /// How long since the last update.
     pub(crate) fn quiet(&self) -> Duration {
-        self.heard.lock().unwrap_or_else(|e| e.into_inner()).elapsed()
+        self.heard
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .elapsed()
     }
 }

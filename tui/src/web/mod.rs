@@ -86,7 +86,12 @@ pub struct Web {
 
 impl Web {
     /// Starts folding `feed` (inside a tokio runtime) for a server at `addr`.
-    pub fn new(config: WebConfig, addr: SocketAddr, feed: impl Feed, control: Arc<dyn Control>) -> Web {
+    pub fn new(
+        config: WebConfig,
+        addr: SocketAddr,
+        feed: impl Feed,
+        control: Arc<dyn Control>,
+    ) -> Web {
         let token = config.token.clone().unwrap_or_else(auth::make_token);
         let hub = hub::Hub::start(feed);
         Web {
@@ -110,7 +115,7 @@ impl Web {
         Router::new()
             .route("/", get(auth::index))
             .route("/assets/{name}", get(assets::serve))
-            .route("/ws", get(conn::upgrade))
+            .route("/ws", get(auth::upgrade))
             .fallback(auth::not_found)
             .layer(axum::middleware::from_fn_with_state(
                 self.shared.clone(),
