@@ -95,7 +95,26 @@ fn command(cur: &mut Cursor<'_>) -> Result<Command> {
         if cur.pos == before {
             return Err(cur.unexpected(&["a space"]));
         }
-        args.push(arg(cur)?);
+        // `--timeout 5s`: an amount after a flag without `=` is that flag's value, as
+        // `--timeout=5s` is.
+        let after_flag = matches!(
+            args.last(),
+            Some(Spanned {
+                node: Arg::Flag { value: None, .. },
+                ..
+            })
+        );
+        let start = cur.pos;
+        match amount(cur).filter(|_| after_flag) {
+            Some(node) => args.push(Spanned {
+                node,
+                span: start..cur.pos,
+            }),
+            None => {
+                cur.pos = start;
+                args.push(arg(cur)?);
+            }
+        }
     }
     Ok(Command {
         name: Spanned { node: name, span },

@@ -327,3 +327,16 @@ fn a_module_version_is_part_of_the_word_and_of_a_call() {
         err("c counter@x")
     );
 }
+
+#[test]
+fn an_amount_after_a_flag_without_equals_is_its_value() {
+    let c = command("upgrade t --timeout 5s --max-fuel 10M");
+    let words: Vec<&Arg> = c.args.iter().map(|a| &a.node).collect();
+    assert_eq!(words[2], &Arg::Word("5s".into()));
+    assert_eq!(words[4], &Arg::Word("10M".into()));
+    // Elsewhere a number with an unknown suffix is still an error, and a typed number
+    // after a flag is still a value.
+    assert!(err("send p 2s").contains("unknown suffix"), "{}", err("send p 2s"));
+    let c = command("spawn m.f() --max-fuel 5u64");
+    assert!(matches!(c.args[2].node, Arg::Value(_)), "{:?}", c.args);
+}

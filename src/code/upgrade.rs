@@ -223,10 +223,8 @@ impl Runtime {
         if !change.is_some_and(|f| f.params().len() == 2 && f.results().len() == 1) {
             return Err(missing(CODE_CHANGE_EXPORT));
         }
-        if !to
-            .function(CODE_RESUME_EXPORT)
-            .is_some_and(|f| f.params().len() == 0)
-        {
+        let resume = to.function(CODE_RESUME_EXPORT);
+        if resume.is_none_or(|f| f.params().len() != 0) {
             return Err(missing(CODE_RESUME_EXPORT));
         }
         // A guest that cannot answer the code-change message is never sent one: it might
