@@ -336,7 +336,11 @@ fn an_amount_after_a_flag_without_equals_is_its_value() {
     assert_eq!(words[4], &Arg::Word("10M".into()));
     // Elsewhere a number with an unknown suffix is still an error, and a typed number
     // after a flag is still a value.
-    assert!(err("send p 2s").contains("unknown suffix"), "{}", err("send p 2s"));
+    assert!(
+        err("send p 2s").contains("unknown suffix"),
+        "{}",
+        err("send p 2s")
+    );
     let c = command("spawn m.f() --max-fuel 5u64");
     assert!(matches!(c.args[2].node, Arg::Value(_)), "{:?}", c.args);
 }
