@@ -39,9 +39,10 @@ pub struct RunArgs {
 /// What of the host a program sees (`grain run`, `grain observe PROGRAM`).
 #[derive(clap::Args)]
 pub struct Sandbox {
-    /// Grant the program a host directory (seen under the same path). Repeatable.
-    #[arg(long = "dir", value_name = "PATH")]
-    pub dirs: Vec<PathBuf>,
+    /// Grant the program a host directory, seen under the same path, or under GUEST with
+    /// `HOST::GUEST`. Repeatable.
+    #[arg(long = "dir", value_name = "PATH|HOST::GUEST", value_parser = parse_dir)]
+    pub dirs: Vec<DirArg>,
     /// Give the program an environment variable. Repeatable.
     #[arg(long = "env", value_name = "KEY=VALUE", value_parser = parse_env)]
     pub env: Vec<(String, String)>,
@@ -63,9 +64,15 @@ impl Sandbox {
             .chain(args.iter().cloned())
             .collect();
         config.wasi.env = self.env.clone();
-        for dir in &self.dirs {
-            anyhow::ensure!(dir.is_dir(), "--dir {}: not a directory", dir.display());
-            config.wasi.dirs.push(PreopenDir::same_path(dir));
+        for DirArg { host, guest } in &self.dirs {
+            anyhow::ensure!(host.is_dir(), "--dir {}: not a directory", host.display());
+            config.wasi.dirs.push(match guest {
+                Some(guest) => PreopenDir {
+                    host: host.clone(),
+                    guest: guest.clone(),
+                },
+                None => PreopenDir::same_path(host),
+            });
         }
         Ok(config)
     }
@@ -89,6 +96,30 @@ pub struct Limits {
     /// `mailbox limit` trap. Unbounded by default, as in Erlang.
     #[arg(long, value_name = "N")]
     pub max_mailbox: Option<usize>,
+}
+
+/// A `--dir` value: a host directory and, with `HOST::GUEST`, the path the guest sees it
+/// under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirArg {
+    /// The directory on the host.
+    pub host: PathBuf,
+    /// Where the guest sees it (`None`: under the host path).
+    pub guest: Option<String>,
+}
+
+pub(crate) fn parse_dir(s: &str) -> Result<DirArg, String> {
+    match s.split_once("::") {
+        None => Ok(DirArg {
+            host: PathBuf::from(s),
+            guest: None,
+        }),
+        Some((host, guest)) if !host.is_empty() && !guest.is_empty() => Ok(DirArg {
+            host: PathBuf::from(host),
+            guest: Some(guest.to_owned()),
+        }),
+        Some(_) => Err(format!("expected PATH or HOST::GUEST, got {s:?}")),
+    }
 }
 
 pub(crate) fn parse_env(s: &str) -> Result<(String, String), String> {
@@ -224,4 +255,22 @@ async fn run_app(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
         eprintln!("grain: supervisor {} ended: {reason}", sup.pid());
     }
     Ok(reason.exit_status())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dir_is_a_path_or_host_and_guest() {
+        let same = parse_dir("examples").unwrap();
+        assert_eq!((same.host, same.guest), (PathBuf::from("examples"), None));
+        let mapped = parse_dir("examples/live-view/examples::examples").unwrap();
+        assert_eq!(mapped.host, PathBuf::from("examples/live-view/examples"));
+        assert_eq!(mapped.guest.as_deref(), Some("examples"));
+        for bad in ["a::", "::b", "::"] {
+            let err = parse_dir(bad).unwrap_err();
+            assert!(err.contains("HOST::GUEST"), "{err}");
+        }
+    }
 }

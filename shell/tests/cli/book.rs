@@ -7,7 +7,9 @@
 //! A `$ grain shell` session's input is its lines after the `grain> ` (and `....> `)
 //! prompts, and its output is the whole transcript. Paths to Rust guests
 //! (`examples/guests/target/wasm32-wasip1/release/NAME.wasm`) are built before they run, and
-//! so are the AssemblyScript examples (`examples/assemblyscript/build/NAME.wasm`).
+//! so are the AssemblyScript examples (`examples/assemblyscript/build/NAME.wasm`) and the
+//! live-view demo (`examples/live-view/target/wasm32-wasip1/release/NAME.wasm`; its sessions
+//! hold port 3000 until the book's sessions end).
 //! A command ending in ` &` starts a node in the background (it must open a control socket;
 //! its output is the line saying where; with `--web`, the web observer's link, then the
 //! control socket's line if it has one); it runs until the book's sessions end. A
@@ -23,6 +25,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cluster_support::{Member, Nats};
+use crate::live_view_support as live_view;
 use crate::support;
 
 /// Where the book's cluster sessions say their NATS server is.
@@ -35,6 +38,8 @@ struct Background {
     served: Vec<support::Served>,
     members: Vec<Member>,
     nats: Option<Nats>,
+    /// The live-view demo's port, held while a book session serves there.
+    port_3000: Option<std::fs::File>,
 }
 
 impl Background {
@@ -147,6 +152,14 @@ fn run(session: &Session, bg: &mut Background) -> Result<(), String> {
         if word.contains("examples/assemblyscript/") {
             crate::assemblyscript::build();
         }
+        if let Some(name) = word
+            .strip_prefix("examples/live-view/target/wasm32-wasip1/release/")
+            .and_then(|w| w.strip_suffix(".wasm"))
+        {
+            live_view::example(name);
+            // It serves on port 3000 until the book's sessions end.
+            bg.port_3000.get_or_insert_with(live_view::port_lock);
+        }
     }
     if words.last() == Some(&"&") && words.get(1) == Some(&"node") {
         words.pop();
@@ -170,6 +183,9 @@ fn run(session: &Session, bg: &mut Background) -> Result<(), String> {
     if words.last() == Some(&"&") {
         words.pop();
         let node = support::Node::spawn(&words[1..]);
+        if bg.port_3000.is_some() {
+            live_view::wait_listening(String::new);
+        }
         let said = format!("grain: control socket {}", node.addr);
         bg.nodes.push(node);
         return compare(&session.expected, &[said]);

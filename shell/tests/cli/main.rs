@@ -9,6 +9,9 @@ mod commands;
 mod control;
 mod dist_bench;
 mod guests;
+mod live_view;
+mod live_view_browser;
+mod live_view_support;
 mod log;
 mod lunatic_suite;
 #[path = "../../../tests/all/nats.rs"]

@@ -60,6 +60,12 @@ fn a_granted_directory_is_checked() {
     let out = run(&["run", "--dir", "/no/such/dir", &example("hello")]);
     assert_eq!(out.status, 2);
     assert!(out.stderr.contains("not a directory"), "{}", out.stderr);
+    let out = run(&["run", "--dir", "/no/such/dir::data", &example("hello")]);
+    assert_eq!(out.status, 2);
+    assert!(out.stderr.contains("not a directory"), "{}", out.stderr);
+    let out = run(&["run", "--dir", "examples::", &example("hello")]);
+    assert_eq!(out.status, 2);
+    assert!(out.stderr.contains("HOST::GUEST"), "{}", out.stderr);
 }
 
 #[test]
