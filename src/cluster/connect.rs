@@ -54,6 +54,15 @@ impl ConnState {
         Some(self.started.elapsed().saturating_sub(lost))
     }
 
+    /// When the connection was lost, if it is down now.
+    pub(crate) fn lost_at(&self) -> Option<Instant> {
+        if self.connected() {
+            return None;
+        }
+        let lost = Duration::from_micros(self.lost_at_us.load(Ordering::Acquire));
+        Some(self.started + lost)
+    }
+
     /// Did the connection come back since the last call?
     pub(crate) fn take_reconnected(&self) -> bool {
         self.reconnected.swap(false, Ordering::AcqRel)

@@ -9,17 +9,34 @@ use super::node::{ClusterInner, PeerState, SendOutcome};
 use crate::message::Message;
 use crate::observe::EventKind;
 use crate::process::{ProcessCell, Signal};
+use crate::runtime::RuntimeInner;
 use crate::{ExitReason, Pid};
 
 impl ClusterInner {
     /// Runs `f` on the session to `node` if that node is up and this one connected.
-    fn with_up_peer(&self, node: u64, f: impl FnOnce(&mut PeerState) -> bool) -> SendOutcome {
-        if !self.conn.connected() {
-            return SendOutcome::Disconnected;
-        }
+    ///
+    /// A frame refused because this node lost NATS is a frame lost: the pair breaks (once
+    /// per outage), so its links and monitors fire before anything newer can arrive, and
+    /// the stream never has a hole its relations did not hear of.
+    fn with_up_peer(
+        &self,
+        rt: &RuntimeInner,
+        node: u64,
+        f: impl FnOnce(&mut PeerState) -> bool,
+    ) -> SendOutcome {
         let Some(peer) = self.peer(node) else {
             return SendOutcome::NoNode;
         };
+        if let Some(lost) = self.conn.lost_at() {
+            let mut st = peer.lock();
+            if !st.up {
+                return SendOutcome::NoNode;
+            }
+            if st.last_break < lost {
+                self.break_pair(rt, &mut st, node);
+            }
+            return SendOutcome::Disconnected;
+        }
         let queued = {
             let mut st = peer.lock();
             if !st.up {
@@ -35,9 +52,16 @@ impl ClusterInner {
 
     /// Sends a data message (`tag` 0 = untagged) from `from` to `to` on another node.
     /// Larger than a NATS message, it goes in consecutive chunks.
-    pub(crate) fn send(&self, from: Pid, to: Pid, tag: i64, data: Vec<u8>) -> SendOutcome {
+    pub(crate) fn send(
+        &self,
+        rt: &RuntimeInner,
+        from: Pid,
+        to: Pid,
+        tag: i64,
+        data: Vec<u8>,
+    ) -> SendOutcome {
         let chunk = self.max_batch - HEADER_LEN - FRAME_OVERHEAD - 64;
-        let outcome = self.with_up_peer(to.node(), |st| {
+        let outcome = self.with_up_peer(rt, to.node(), |st| {
             if data.len() <= chunk {
                 st.session.push(&Frame::Message {
                     from,
@@ -69,14 +93,8 @@ impl ClusterInner {
 
     /// Links local process `a` to remote process `b`. If `b`'s node is not up, the link
     /// fails at once with `noconnection`; if `b` does not exist there, its node says so.
-    pub(crate) fn link(
-        &self,
-        rt: &crate::runtime::RuntimeInner,
-        a: &Arc<ProcessCell>,
-        b: Pid,
-        tag: Option<i64>,
-    ) {
-        let outcome = self.with_up_peer(b.node(), |st| {
+    pub(crate) fn link(&self, rt: &RuntimeInner, a: &Arc<ProcessCell>, b: Pid, tag: Option<i64>) {
+        let outcome = self.with_up_peer(rt, b.node(), |st| {
             a.relations().links.insert(b, tag);
             st.related.insert(a.pid);
             st.session.push(&Frame::Link {
@@ -95,21 +113,16 @@ impl ClusterInner {
     }
 
     /// Removes the link between local `a` and remote `b`.
-    pub(crate) fn unlink(&self, a: &ProcessCell, b: Pid) {
-        self.with_up_peer(b.node(), |st| {
+    pub(crate) fn unlink(&self, rt: &RuntimeInner, a: &ProcessCell, b: Pid) {
+        self.with_up_peer(rt, b.node(), |st| {
             st.session.push(&Frame::Unlink { from: a.pid, to: b });
             true
         });
     }
 
     /// Local `watcher` monitors remote `target`.
-    pub(crate) fn monitor(
-        &self,
-        rt: &crate::runtime::RuntimeInner,
-        watcher: &ProcessCell,
-        target: Pid,
-    ) {
-        let outcome = self.with_up_peer(target.node(), |st| {
+    pub(crate) fn monitor(&self, rt: &RuntimeInner, watcher: &ProcessCell, target: Pid) {
+        let outcome = self.with_up_peer(rt, target.node(), |st| {
             watcher.relations().monitoring.insert(target);
             st.related.insert(watcher.pid);
             st.session.push(&Frame::Monitor {
@@ -128,16 +141,16 @@ impl ClusterInner {
     }
 
     /// Local `watcher` stops monitoring remote `target`.
-    pub(crate) fn demonitor(&self, watcher: Pid, target: Pid) {
-        self.with_up_peer(target.node(), |st| {
+    pub(crate) fn demonitor(&self, rt: &RuntimeInner, watcher: Pid, target: Pid) {
+        self.with_up_peer(rt, target.node(), |st| {
             st.session.push(&Frame::Demonitor { watcher, target });
             true
         });
     }
 
     /// Kills remote process `to`; false if its node is not up.
-    pub(crate) fn kill(&self, from: Pid, to: Pid) -> bool {
-        let outcome = self.with_up_peer(to.node(), |st| {
+    pub(crate) fn kill(&self, rt: &RuntimeInner, from: Pid, to: Pid) -> bool {
+        let outcome = self.with_up_peer(rt, to.node(), |st| {
             st.session.push(&Frame::Kill { from, to });
             true
         });
@@ -145,8 +158,14 @@ impl ClusterInner {
     }
 
     /// Local `from` ended (or never was: `reason` `None`); tells remote `to`, linked to it.
-    pub(crate) fn exit_notice(&self, from: Pid, to: Pid, reason: Option<&ExitReason>) {
-        self.with_up_peer(to.node(), |st| {
+    pub(crate) fn exit_notice(
+        &self,
+        rt: &RuntimeInner,
+        from: Pid,
+        to: Pid,
+        reason: Option<&ExitReason>,
+    ) {
+        self.with_up_peer(rt, to.node(), |st| {
             st.session.push(&Frame::Exit {
                 from,
                 to,
@@ -157,8 +176,14 @@ impl ClusterInner {
     }
 
     /// Local `target` ended (or never was); tells remote `watcher`, which monitored it.
-    pub(crate) fn down_notice(&self, target: Pid, watcher: Pid, reason: Option<&ExitReason>) {
-        self.with_up_peer(watcher.node(), |st| {
+    pub(crate) fn down_notice(
+        &self,
+        rt: &RuntimeInner,
+        target: Pid,
+        watcher: Pid,
+        reason: Option<&ExitReason>,
+    ) {
+        self.with_up_peer(rt, watcher.node(), |st| {
             st.session.push(&Frame::Down {
                 target,
                 watcher,

@@ -54,7 +54,7 @@ impl RuntimeInner {
         let had = a.relations().links.remove(&b).is_some();
         if !self.is_local(b) {
             if let Some(cluster) = self.cluster() {
-                cluster.unlink(a, b);
+                cluster.unlink(self, a, b);
             }
         } else if let Some(other) = self.cell(b) {
             other.relations().links.remove(&a.pid);
@@ -98,7 +98,7 @@ impl RuntimeInner {
         watcher.relations().monitoring.remove(&target);
         if !self.is_local(target) {
             if let Some(cluster) = self.cluster() {
-                cluster.demonitor(watcher.pid, target);
+                cluster.demonitor(self, watcher.pid, target);
             }
         } else if let Some(cell) = self.cell(target) {
             cell.relations().monitored_by.remove(&watcher.pid);
@@ -108,7 +108,7 @@ impl RuntimeInner {
     /// Kills the process `to`, local or remote; false if it is not known to be alive.
     pub(crate) fn kill_pid(&self, from: Pid, to: Pid) -> bool {
         if !self.is_local(to) {
-            return self.cluster().is_some_and(|c| c.kill(from, to));
+            return self.cluster().is_some_and(|c| c.kill(self, from, to));
         }
         match self.cell(to) {
             Some(cell) => {
@@ -124,6 +124,7 @@ impl RuntimeInner {
     pub(crate) fn send_remote(&self, to: Pid, message: DataMessage) -> SendOutcome {
         match self.cluster() {
             Some(cluster) => cluster.send(
+                self,
                 message.sender.unwrap_or(Pid(0)),
                 to,
                 message.tag.unwrap_or(0),
@@ -147,14 +148,14 @@ impl RuntimeInner {
             return;
         };
         for watcher in monitored_by {
-            cluster.down_notice(cell.pid, *watcher, Some(reason));
+            cluster.down_notice(self, cell.pid, *watcher, Some(reason));
         }
         // A normal end is told too: the other side forgets the link without failing.
         for other in links {
-            cluster.exit_notice(cell.pid, *other, Some(reason));
+            cluster.exit_notice(self, cell.pid, *other, Some(reason));
         }
         for target in monitoring {
-            cluster.demonitor(cell.pid, *target);
+            cluster.demonitor(self, cell.pid, *target);
         }
     }
 }

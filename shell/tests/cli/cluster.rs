@@ -166,7 +166,13 @@ fn across_a_nats_restart_every_sender_is_complete_or_noconnection_never_a_hole()
     // Messages a sender sent before its own link fired may still come after the
     // receiver's monitor said noconnection (as in Erlang: the nodes reconnected); what
     // came before the notice has no hole.
-    assert!(out.contains("holes 0,"), "{out}");
+    assert!(
+        out.contains("holes 0,"),
+        "{out}\n--- a:\n{}\n--- b:\n{}\n--- c:\n{}",
+        a.stderr(),
+        _b.stderr(),
+        _c.stderr()
+    );
     for s in ["sender 0: ", "sender 1: "] {
         let ends_well = out.contains(&format!("{s}500000 of 500000, complete"))
             || out

@@ -184,6 +184,7 @@ fn receive_all((root, count): (Process<String>, u64), mailbox: Mailbox<Numbered>
     let mut ended = [false; 2];
     let mut pids = [0u64; 2];
     let (mut holes, mut after_down) = (0, 0);
+    let mut first_hole = None;
     let mut lines = Vec::new();
     while ended.iter().any(|e| !e) {
         match mailbox.receive_timeout(Duration::from_secs(120)) {
@@ -200,6 +201,7 @@ fn receive_all((root, count): (Process<String>, u64), mailbox: Mailbox<Numbered>
                 }
                 if seq != next[s] {
                     holes += 1;
+                    first_hole.get_or_insert((s, next[s], seq));
                 }
                 next[s] = seq + 1;
                 if next[s] == count {
@@ -226,6 +228,9 @@ fn receive_all((root, count): (Process<String>, u64), mailbox: Mailbox<Numbered>
         }
     }
     lines.push(format!("holes {holes}, after a down {after_down}"));
+    if let Some((s, wanted, got)) = first_hole {
+        lines.push(format!("first hole: sender {s} wanted {wanted}, got {got} (pids {pids:?})"));
+    }
     // The report may meet a pair that is just reconnecting: send it until the root says
     // it has it.
     let report = lines.join("; ");
