@@ -78,17 +78,7 @@ pub fn main(args: ObserveArgs) -> anyhow::Result<ExitCode> {
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let mut runtime = grain::RuntimeConfig::default();
-    args.coredump.apply(&mut runtime)?;
-    args.alerts.apply(&mut runtime)?;
-    let mut shell = tokio.block_on(async {
-        Shell::with_runtime(|config| {
-            config.max_processes = args.limits.max_processes;
-            config.max_mailbox = args.limits.max_mailbox;
-            config.coredump_dir = runtime.coredump_dir;
-            config.alerts = runtime.alerts;
-        })
-    })?;
+    let mut shell = local_shell(&args, &tokio)?;
     let _server = tokio.block_on(args.control.start(&shell.rt))?;
     let title = match &args.program {
         Some(program) => {
@@ -188,4 +178,22 @@ pub fn attach_shell(
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The shell of a fresh local node, with the limits, core dumps and alerts `args` ask for.
+pub(crate) fn local_shell(
+    args: &ObserveArgs,
+    tokio: &tokio::runtime::Runtime,
+) -> anyhow::Result<Shell> {
+    let mut runtime = grain::RuntimeConfig::default();
+    args.coredump.apply(&mut runtime)?;
+    args.alerts.apply(&mut runtime)?;
+    Ok(tokio.block_on(async {
+        Shell::with_runtime(|config| {
+            config.max_processes = args.limits.max_processes;
+            config.max_mailbox = args.limits.max_mailbox;
+            config.coredump_dir = runtime.coredump_dir;
+            config.alerts = runtime.alerts;
+        })
+    })?)
 }

@@ -4,8 +4,6 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use grain_shell::Shell;
-
 use crate::control_args::attach_target;
 use crate::observe::ObserveArgs;
 
@@ -35,17 +33,7 @@ pub fn main(args: &ObserveArgs) -> anyhow::Result<ExitCode> {
             until_interrupted().await
         });
     }
-    let mut runtime = grain::RuntimeConfig::default();
-    args.coredump.apply(&mut runtime)?;
-    args.alerts.apply(&mut runtime)?;
-    let mut shell = tokio.block_on(async {
-        Shell::with_runtime(|config| {
-            config.max_processes = args.limits.max_processes;
-            config.max_mailbox = args.limits.max_mailbox;
-            config.coredump_dir = runtime.coredump_dir;
-            config.alerts = runtime.alerts;
-        })
-    })?;
+    let mut shell = crate::observe::local_shell(args, &tokio)?;
     let _control = tokio.block_on(args.control.start(&shell.rt))?;
     let Some(program) = &args.program else {
         let _server = tokio.block_on(args.web.start_local(&shell.rt, "a fresh node"))?;

@@ -15,6 +15,7 @@ mod model;
 mod nodes;
 mod order;
 mod record;
+pub mod secret;
 mod table;
 mod tree;
 mod update;

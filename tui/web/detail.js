@@ -3,19 +3,8 @@
 // with the backtrace (its own end, or a restarted child's previous incarnation's).
 
 import { state, go, rerender } from "./app.js";
-import { kill } from "./pages.js";
+import { kill, h } from "./pages.js";
 import { spark, count, bytes, secs } from "./spark.js";
-
-function h(tag, attrs = {}, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") e.className = v;
-    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v);
-  }
-  e.append(...kids);
-  return e;
-}
 
 const pidLink = (p) => h("a", { href: `#/process/${encodeURIComponent(p)}`, class: "pid" }, p);
 

@@ -22,7 +22,8 @@ const BIGGEST_FIRST = ["fuel_rate", "fuel", "memory", "mailbox", "restarts", "ho
 const NUMERIC = ["fuel_rate", "fuel", "memory", "mailbox", "restarts"];
 const TREE = ["name", "module", "state", "fuel_rate", "memory", "mailbox", "host_call"];
 
-function h(tag, attrs = {}, ...kids) {
+/** An element with attributes (`on…` ones are listeners) and children. */
+export function h(tag, attrs = {}, ...kids) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === "class") e.className = v;

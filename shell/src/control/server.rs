@@ -1,5 +1,6 @@
 //! The node's side: accepts connections, checks who is calling, answers requests.
 
+use grain_tui::secret::{fresh_token, same_secret};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -87,7 +88,7 @@ pub async fn serve(
             let local = listener
                 .local_addr()
                 .map_err(ControlError::io("local address"))?;
-            let token = token.unwrap_or_else(make_token);
+            let token = token.unwrap_or_else(fresh_token);
             let policy = Arc::new(Policy {
                 node: format!("tcp://{local}"),
                 token: Some(token.clone()),
@@ -135,24 +136,6 @@ fn bind_unix(path: &PathBuf) -> Result<UnixListener, ControlError> {
     Ok(listener)
 }
 
-/// A random token: 128 bits from the kernel, in hex.
-fn make_token() -> String {
-    let mut bytes = [0u8; 16];
-    if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
-        let _ = std::io::Read::read_exact(&mut f, &mut bytes);
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Compares without stopping at the first difference.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 async fn send<W: AsyncWrite + Unpin>(w: &mut W, response: &Response) -> bool {
     let Ok(mut line) = serde_json::to_vec(response) else {
         return false;
@@ -173,7 +156,7 @@ where
     };
     let refusal = refusal.or_else(|| match (&hello, &policy.token) {
         (Ok(Request::Hello { .. }), None) => None,
-        (Ok(Request::Hello { token: Some(t) }), Some(want)) if same(t, want) => None,
+        (Ok(Request::Hello { token: Some(t) }), Some(want)) if same_secret(t, want) => None,
         (Ok(Request::Hello { .. }), Some(_)) => Some("a valid token is required".into()),
         (Ok(_), _) => Some("the first request must be hello".into()),
         (Err(e), _) => Some(e.clone()),

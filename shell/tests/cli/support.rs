@@ -331,3 +331,10 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
+
+/// Asserts that `text` contains every one of `parts`, naming the first one missing.
+pub fn assert_contains_all(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "missing {part:?} in:\n{text}");
+    }
+}

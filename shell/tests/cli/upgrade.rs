@@ -3,7 +3,7 @@
 //! rollbacks, restarts by a supervisor, and `--json`.
 
 use crate::assemblyscript::example;
-use crate::support::{guest, run_with_input};
+use crate::support::{assert_contains_all, guest, run_with_input};
 
 /// Runs a scripted shell session; returns its transcript (the shell's exit status is not
 /// asserted: a line that fails makes it non-zero, and some lines here fail on purpose).
@@ -37,23 +37,17 @@ fn a_lunatic_rs_process_keeps_its_pid_and_state_across_upgrades_and_rolls_back()
             v2 = v2.display()
         ),
     );
-    assert!(t.contains("upgraded <0.2>: score@1 -> score@2 in "), "{t}");
-    assert!(
-        t.contains("(state 8 bytes)"),
-        "v1's state is a bincode u64: {t}"
-    );
-    assert!(
-        t.contains("v2: took the score 5 over from version 1"),
-        "{t}"
-    );
-    assert!(
-        t.contains("v2 (version 2): the score is 7, after 1 upgrade(s)"),
-        "{t}"
-    );
-    assert!(t.contains("upgraded <0.2>: score@2 -> score@3 in "), "{t}");
-    assert!(
-        t.contains("v2 (version 3): the score is 7, after 2 upgrade(s)"),
-        "{t}"
+    assert_contains_all(
+        &t,
+        &[
+            "upgraded <0.2>: score@1 -> score@2 in ",
+            // v1's state is a bincode u64.
+            "(state 8 bytes)",
+            "v2: took the score 5 over from version 1",
+            "v2 (version 2): the score is 7, after 1 upgrade(s)",
+            "upgraded <0.2>: score@2 -> score@3 in ",
+            "v2 (version 3): the score is 7, after 2 upgrade(s)",
+        ],
     );
     assert!(
         t.contains("error: rolled back: score@4: trap: unreachable"),
@@ -87,18 +81,14 @@ fn an_assemblyscript_process_upgrades_with_the_librarys_code_module() {
              send p b\"show\" as raw\n"
         ),
     );
-    assert!(t.contains("v1: the score is 5"), "{t}");
-    assert!(
-        t.contains("upgraded <0.2>: points@1 -> points@2 in "),
-        "{t}"
-    );
-    assert!(
-        t.contains("v2: took the score 5 over from version 1"),
-        "{t}"
-    );
-    assert!(
-        t.contains("v2 (version 2): the score is 7, after 1 upgrade(s)"),
-        "{t}"
+    assert_contains_all(
+        &t,
+        &[
+            "v1: the score is 5",
+            "upgraded <0.2>: points@1 -> points@2 in ",
+            "v2: took the score 5 over from version 1",
+            "v2 (version 2): the score is 7, after 1 upgrade(s)",
+        ],
     );
 }
 

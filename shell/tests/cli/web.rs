@@ -104,15 +104,7 @@ fn a_browser_watches_a_node_sees_a_spawn_and_kills_a_process() {
         spawn_counter(&mut c);
     }
     let pid = spawn_counter(&mut c);
-    let took = timed(
-        &b,
-        "the new row",
-        &format!("return !!document.querySelector('tr[data-pid=\"{pid}\"]')"),
-    );
-    assert!(
-        took < Duration::from_secs(1),
-        "the spawned row came after {took:?}"
-    );
+    row_shows_within_a_second(&b, &pid);
     b.wait_until(
         "the worker's restarts",
         Duration::from_secs(5),
@@ -245,15 +237,7 @@ fn an_attached_look_only_observer_offers_no_kill_and_refuses_one() {
     let mut c = control(&sock);
     c.eval("load examples/wat/counter.wat").unwrap();
     let pid = spawn_counter(&mut c);
-    let took = timed(
-        &b,
-        "the new row",
-        &format!("return !!document.querySelector('tr[data-pid=\"{pid}\"]')"),
-    );
-    assert!(
-        took < Duration::from_secs(1),
-        "the spawned row came after {took:?}"
-    );
+    row_shows_within_a_second(&b, &pid);
     assert!(
         b.execute(&row("<0.2>"), vec![]).is_string(),
         "the refused kill killed nothing"
@@ -374,4 +358,17 @@ fn the_web_flags_say_what_is_wrong() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("GRAIN_WEB_TOKEN: at least 16"), "{stderr}");
+}
+
+/// Asserts that the row of `pid` appears on the page within 1 s.
+fn row_shows_within_a_second(b: &Browser, pid: &str) {
+    let took = timed(
+        b,
+        "the new row",
+        &format!("return !!document.querySelector('tr[data-pid=\"{pid}\"]')"),
+    );
+    assert!(
+        took < Duration::from_secs(1),
+        "the spawned row came after {took:?}"
+    );
 }

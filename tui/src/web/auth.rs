@@ -1,6 +1,7 @@
 //! Who may look: the token (from the link, then as a cookie), the `Host` every request
 //! names, the `Origin` of a websocket.
 
+use crate::secret::same_secret;
 use std::sync::Arc;
 
 use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
@@ -11,24 +12,6 @@ use axum::response::{IntoResponse, Response};
 
 use super::Shared;
 use super::conn::MAX_CONNECTIONS;
-
-/// A random token: 128 bits from the kernel, in hex.
-pub(crate) fn make_token() -> String {
-    let mut bytes = [0u8; 16];
-    if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
-        let _ = std::io::Read::read_exact(&mut f, &mut bytes);
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Compares without stopping at the first difference.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
 
 /// The cookie's name: one per port, since cookies do not tell ports apart (two observers on
 /// one host keep their own).
@@ -45,7 +28,7 @@ pub(crate) fn has_cookie(web: &Shared, headers: &HeaderMap) -> bool {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .any(|(k, v)| k == name && same(v, &web.token))
+        .any(|(k, v)| k == name && same_secret(v, &web.token))
 }
 
 /// Is `host` (a `Host` header) a name this server answers to? On a loopback address only
@@ -131,7 +114,7 @@ pub(crate) async fn index(
         .flat_map(|q| q.split('&'))
         .find_map(|kv| kv.strip_prefix("token="));
     match token {
-        Some(t) if same(t, &web.token) => {
+        Some(t) if same_secret(t, &web.token) => {
             let cookie = format!(
                 "{}={}; HttpOnly; SameSite=Strict; Path=/",
                 cookie_name(&web),

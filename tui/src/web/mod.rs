@@ -93,7 +93,10 @@ impl Web {
         feed: impl Feed,
         control: Arc<dyn Control>,
     ) -> Web {
-        let token = config.token.clone().unwrap_or_else(auth::make_token);
+        let token = config
+            .token
+            .clone()
+            .unwrap_or_else(crate::secret::fresh_token);
         let hub = hub::Hub::start(feed);
         Web {
             shared: Arc::new(Shared {
