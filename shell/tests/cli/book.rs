@@ -61,6 +61,10 @@ fn sessions() -> Vec<Session> {
     let mut files = Vec::new();
     collect(&root, &mut files);
     files.sort();
+    // GRAIN_BOOK_PAGE=many-machines runs one page's sessions (a developer's loop).
+    if let Ok(page) = std::env::var("GRAIN_BOOK_PAGE") {
+        files.retain(|f| f.file_stem().is_some_and(|s| s == page.as_str()));
+    }
     let mut sessions = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
