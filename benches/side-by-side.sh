@@ -60,7 +60,9 @@ target/release/examples/upgrade $quick >>"$out/wat"
 # Spawning in a growing crowd: batches of 100,000 parked processes up to a million (a fifth
 # of that with --quick); the average against the first batch's.
 crowd=1000000; [ -n "$quick" ] && crowd=200000
-target/release/examples/parked "$crowd" >"$out/crowd"
+target/release/examples/parked "$crowd" --batches >"$out/crowd"
+# The same machine's cost of fresh memory, without grain: read the crowd row against it.
+python3 benches/fresh-pages.py $((crowd / 80000 + 1)) >>"$out/crowd" 2>/dev/null
 echo "== grain, lunatic-rs guest" >&2
 parked=100000; [ -n "$quick" ] && parked=10000
 rs_parked_memory "$parked" >"$out/rs"
@@ -85,6 +87,8 @@ awk -F'\t' '
   FILENAME ~ /crowd$/ && /^first / { crowd_first = $0; sub(/^[^:]*: */, "", crowd_first); crowd_first += 0 }
   FILENAME ~ /crowd$/ && /^CPU per spawn:/ { cpu_avg = $0; sub(/^[^:]*: */, "", cpu_avg); cpu_avg += 0 }
   FILENAME ~ /crowd$/ && /^CPU, first / { cpu_first = $0; sub(/^[^:]*: */, "", cpu_first); cpu_first += 0 }
+  FILENAME ~ /crowd$/ && /^batch at / { batches = batches "\n    " $0 }
+  FILENAME ~ /crowd$/ && /^fresh_pages\t/ { fresh_first = $2; fresh_last = $3 }
   FILENAME ~ /crowd$/ && /^parked processes:/ { crowd_n = $0; sub(/^[^:]*: */, "", crowd_n); crowd_n += 0 }
   function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2fx", a / b) : "-" }
   function cell(v, u) { return (v != "") ? sprintf("%.1f %s", v, u) : "-" }
@@ -100,6 +104,8 @@ awk -F'\t' '
     }
     printf "%-18s %12s %12s\n", "spawn in a crowd", sprintf("%.1f us", crowd_avg), "-"
     printf "  (WAT: average over %d parked processes; first 100,000: %.1f us; CPU per spawn %.1f us, first 100,000 %.1f us)\n", crowd_n, crowd_first, cpu_avg, cpu_first
+    printf "  (WAT, each batch of 100,000:%s)\n", batches
+    if (fresh_first != "") printf "  (fresh memory on this machine, without grain: %.2f us a page in the first GiB, %.2f in the last)\n", fresh_first, fresh_last
     printf "  (lunatic-rs: per spawn of 1,000: %s; of 20,000: %s)\n", cell(rs["spawn_1000"], "ns"), cell(rs["spawn_20000"], "ns")
     print ""
     print "Targets (issue #20):"

@@ -24,6 +24,8 @@ const BATCH: usize = 100_000;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::args().nth(1).map_or(Ok(10_000), |a| a.parse())?;
+    // `--batches`: each batch's time and CPU per spawn, to see where a slowdown starts.
+    let batches = std::env::args().any(|a| a == "--batches");
     let rt = Runtime::new(RuntimeConfig {
         max_processes: n + 16,
         ..RuntimeConfig::default()
@@ -41,7 +43,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut first = None;
     while processes.len() < n {
         let batch = (n - processes.len()).min(BATCH);
+        let (t0, c0) = (Instant::now(), cpu_seconds());
         let (spawned, refused) = spawn_parked(&rt, &module, "parked", batch).await;
+        if batches {
+            let per = |x: f64| x * 1e6 / batch.max(1) as f64;
+            println!(
+                "batch at {}: {:.2} µs/process, CPU {:.2} µs/process",
+                processes.len(),
+                per(t0.elapsed().as_secs_f64()),
+                per(cpu_seconds() - c0)
+            );
+        }
         processes.extend(spawned);
         if let Some(e) = refused {
             println!("spawn {} failed: {e}", processes.len());
