@@ -83,10 +83,7 @@ pub fn main(args: ObserveArgs) -> anyhow::Result<ExitCode> {
     let title = match &args.program {
         Some(program) => {
             tokio.block_on(start(&shell.rt, &args, program))?;
-            std::iter::once(program.display().to_string())
-                .chain(args.args.iter().cloned())
-                .collect::<Vec<_>>()
-                .join(" ")
+            crate::run::argv(program, &args.args).join(" ")
         }
         None => "a fresh node".to_owned(),
     };

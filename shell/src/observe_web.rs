@@ -41,10 +41,7 @@ pub fn main(args: &ObserveArgs) -> anyhow::Result<ExitCode> {
         grain_shell::repl::run(&mut shell, &tokio)?;
         return Ok(ExitCode::SUCCESS);
     };
-    let title = std::iter::once(program.display().to_string())
-        .chain(args.args.iter().cloned())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let title = crate::run::argv(program, &args.args).join(" ");
     tokio.block_on(async {
         let _server = args.web.start_local(&shell.rt, &title).await?;
         crate::observe::start(&shell.rt, args, program).await?;

@@ -60,9 +60,7 @@ impl Sandbox {
         let mut config = ProcessConfig::root();
         config.max_memory = limits.max_memory;
         config.max_fuel = limits.max_fuel;
-        config.wasi.args = std::iter::once(program.display().to_string())
-            .chain(args.iter().cloned())
-            .collect();
+        config.wasi.args = argv(program, args);
         config.wasi.env = self.env.clone();
         for DirArg { host, guest } in &self.dirs {
             anyhow::ensure!(host.is_dir(), "--dir {}: not a directory", host.display());
@@ -106,6 +104,14 @@ pub struct DirArg {
     pub host: PathBuf,
     /// Where the guest sees it (`None`: under the host path).
     pub guest: Option<String>,
+}
+
+/// The program's command line: its path, then its arguments (what the guest sees as its
+/// arguments, and what the observers show as the node's title, joined).
+pub(crate) fn argv(program: &std::path::Path, args: &[String]) -> Vec<String> {
+    std::iter::once(program.display().to_string())
+        .chain(args.iter().cloned())
+        .collect()
 }
 
 pub(crate) fn parse_dir(s: &str) -> Result<DirArg, String> {
@@ -176,10 +182,7 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
 async fn run_on(rt: &Runtime, args: &RunArgs) -> anyhow::Result<i32> {
     let rt = rt.clone();
     args.metrics.start(&rt).await?;
-    let title = std::iter::once(args.module.display().to_string())
-        .chain(args.args.iter().cloned())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let title = argv(&args.module, &args.args).join(" ");
     let _web = args.web.start_local(&rt, &title).await?;
     if args.module.extension().is_some_and(|e| e == "toml") {
         return run_app(&rt, args).await;

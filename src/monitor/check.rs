@@ -198,20 +198,16 @@ pub(crate) fn start_monitor(rt: &Arc<RuntimeInner>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut next = tokio::time::Instant::now();
+        let mut budget = crate::observe::budget::Budget::new(BUDGET);
         loop {
             let now = tick.tick().await;
-            if now < next {
-                continue;
-            }
             let Some(rt) = weak.upgrade() else {
                 return;
             };
             if rt.stop.load(Relaxed) {
                 return;
             }
-            rt.monitor_pass();
-            next = now + now.elapsed() * BUDGET;
+            budget.run(now, || rt.monitor_pass());
         }
     });
 }

@@ -45,7 +45,7 @@ pub(crate) fn start_aggregator(
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        let mut next = tokio::time::Instant::now();
+        let mut budget = super::budget::Budget::new(BUDGET);
         loop {
             tokio::select! {
                 sub = subscribe.recv() => match sub {
@@ -55,12 +55,7 @@ pub(crate) fn start_aggregator(
                     None => break,
                 },
                 now = tick.tick() => {
-                    if now < next { continue; }
-                    // The pass's own time: not the wait for the tick's task to be run,
-                    // which on a loaded host would space the deltas seconds apart.
-                    let started = tokio::time::Instant::now();
-                    if !agg.publish() { break; }
-                    next = now + started.elapsed() * BUDGET;
+                    if budget.run(now, || agg.publish()) == Some(false) { break; }
                 }
             }
         }

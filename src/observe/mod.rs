@@ -3,6 +3,7 @@
 //! snapshots and deltas for any number of subscribers. Processes never wait for observers.
 
 mod aggregator;
+pub(crate) mod budget;
 mod event;
 mod rows;
 mod snapshot;

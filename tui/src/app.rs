@@ -80,7 +80,7 @@ pub fn run(
     mut recorder: Option<&mut Recorder>,
 ) -> io::Result<()> {
     let mut screen = Screen::enter()?;
-    let mut sys = sysinfo::System::new();
+    let mut probe = crate::host::HostProbe::default();
     let mut host_at: Option<Instant> = None;
     let mut heard = Instant::now();
     model.look_only = node.look_only();
@@ -103,14 +103,8 @@ pub fn run(
             None => {}
         }
         if host_at.is_none_or(|t| t.elapsed() >= Duration::from_secs(1)) {
-            sys.refresh_cpu_usage();
-            sys.refresh_memory();
-            let msg = Msg::Host(
-                sys.global_cpu_usage(),
-                sys.used_memory(),
-                sys.total_memory(),
-            );
-            update(model, msg);
+            let host = probe.sample();
+            update(model, Msg::Host(host.cpu, host.used, host.total));
             host_at = Some(Instant::now());
         }
         update(model, Msg::Since(heard.elapsed().as_millis() as u64));

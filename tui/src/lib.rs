@@ -10,6 +10,7 @@
 mod app;
 mod column;
 mod events;
+mod host;
 mod input;
 mod model;
 mod nodes;

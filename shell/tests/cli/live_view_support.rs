@@ -29,20 +29,7 @@ pub fn dir() -> PathBuf {
 /// once per test run.
 pub fn example(name: &str) -> PathBuf {
     let dir = dir();
-    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    if !*built {
-        support::ensure_target();
-        let out = support::cargo(&dir)
-            .args(["build", "--release", "--target", "wasm32-wasip1"])
-            .output()
-            .expect("cargo runs");
-        assert!(
-            out.status.success(),
-            "building examples/live-view failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        *built = true;
-    }
+    support::build_once(&dir, &BUILT);
     dir.join(format!("target/wasm32-wasip1/release/{name}.wasm"))
 }
 

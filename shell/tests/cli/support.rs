@@ -79,21 +79,28 @@ static BUILT: Mutex<bool> = Mutex::new(false);
 /// and adding the `wasm32-wasip1` target with rustup when it is missing.
 pub fn guest(name: &str) -> PathBuf {
     let dir = root().join("examples/guests");
-    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    build_once(&dir, &BUILT);
+    dir.join(format!("target/wasm32-wasip1/release/{name}.wasm"))
+}
+
+/// Builds the guest workspace at `dir` for wasm32-wasip1 (release), once per test run:
+/// `built` says whether it was.
+pub fn build_once(dir: &Path, built: &Mutex<bool>) {
+    let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
     if !*built {
         ensure_target();
-        let out = cargo(&dir)
+        let out = cargo(dir)
             .args(["build", "--release", "--target", "wasm32-wasip1"])
             .output()
             .expect("cargo runs");
         assert!(
             out.status.success(),
-            "building examples/guests failed:\n{}",
+            "building {} failed:\n{}",
+            dir.display(),
             String::from_utf8_lossy(&out.stderr)
         );
         *built = true;
     }
-    dir.join(format!("target/wasm32-wasip1/release/{name}.wasm"))
 }
 
 /// Adds the wasm32-wasip1 target when it is missing.

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 use grain::observe::{Observer, Update};
 use tokio::sync::mpsc;
 
+use crate::host::Host;
+use crate::host::HostProbe;
 use crate::table::Table;
 
 /// Where the updates come from: a local runtime's [`Observer`], or a channel fed by an
@@ -42,14 +44,6 @@ pub(crate) struct Sample {
     pub fuel_per_s: u64,
     pub memory: u64,
     pub cpu: f32,
-}
-
-/// The host: CPU (percent), memory used and total (bytes).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub(crate) struct Host {
-    pub cpu: f32,
-    pub used: u64,
-    pub total: u64,
 }
 
 /// The state every connection reads.
@@ -103,7 +97,7 @@ impl Hub {
         });
         let sampling = Arc::downgrade(&hub);
         tokio::spawn(async move {
-            let mut sys = sysinfo::System::new();
+            let mut probe = HostProbe::default();
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
             loop {
@@ -111,13 +105,7 @@ impl Hub {
                 let Some(hub) = sampling.upgrade() else {
                     return;
                 };
-                sys.refresh_cpu_usage();
-                sys.refresh_memory();
-                hub.sample(Host {
-                    cpu: sys.global_cpu_usage(),
-                    used: sys.used_memory(),
-                    total: sys.total_memory(),
-                });
+                hub.sample(probe.sample());
             }
         });
         hub
