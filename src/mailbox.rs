@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll, Waker};
 
 use crate::wakers::Wakers;
@@ -52,26 +52,67 @@ pub struct Mailbox {
     bytes: AtomicUsize,
 }
 
-/// The queue and whoever waits on it (the owner: one waiter, unless a host process's handle
-/// is shared), under one lock.
+/// The queue and whoever waits on it, under one lock.
+///
+/// The owner's waker stays registered between waits and is woken by reference, so a message
+/// that wakes a parked process clones and drops no waker (two atomic reference-count
+/// updates per message fewer). Others waiting at the same time (tasks sharing a host
+/// process's handle) are woken once each, as usual.
 #[derive(Debug, Default)]
 struct Inner {
     queue: VecDeque<Message>,
-    waiters: Wakers,
+    /// The waker of the task that waited last (the owner, nearly always), kept.
+    owner: Option<Waker>,
+    /// Set while `owner` waits.
+    owner_waits: bool,
+    /// Tasks waiting besides `owner`.
+    others: Wakers,
+}
+
+impl Inner {
+    fn register(&mut self, waker: &Waker) {
+        match &self.owner {
+            Some(owner) if owner.will_wake(waker) => self.owner_waits = true,
+            _ if !self.owner_waits => {
+                self.owner = Some(waker.clone());
+                self.owner_waits = true;
+            }
+            _ => self.others.register(waker),
+        }
+    }
 }
 
 impl Mailbox {
     /// Appends a message and wakes the owner if it waits.
     pub fn push(&self, message: Message) {
+        self.push_counted(message, None);
+    }
+
+    /// Like [`Mailbox::push`], and adds one to `counter` under the lock (a load and a
+    /// store, not a locked instruction: every writer of it holds this lock).
+    pub(crate) fn push_counted(&self, message: Message, counter: Option<&AtomicU64>) {
         let mut inner = self.inner.lock().expect("mailbox lock");
+        if let Some(counter) = counter {
+            crate::observe::bump(counter);
+        }
         // Written under the lock only: a load and a store.
         let bytes = self.bytes.load(Ordering::Relaxed) + message.queued_bytes();
         self.bytes.store(bytes, Ordering::Relaxed);
         inner.queue.push_back(message);
         self.len.store(inner.queue.len(), Ordering::Relaxed);
-        let waiters = inner.waiters.take();
+        if std::mem::take(&mut inner.owner_waits)
+            && let Some(owner) = &inner.owner
+        {
+            // Under the lock, where the waker is: waking only schedules the task (an
+            // executor's next-up slot or run queue, or tokio's), which takes no mailbox.
+            owner.wake_by_ref();
+        }
+        if inner.others.is_empty() {
+            return;
+        }
+        let others = inner.others.take();
         drop(inner);
-        waiters.wake();
+        others.wake();
     }
 
     /// The number of queued messages.
@@ -93,7 +134,8 @@ impl Mailbox {
     /// again: a process parked in `receive` whose mailbox nobody awaits has been woken and
     /// is about to run.
     pub fn is_awaited(&self) -> bool {
-        !self.inner.lock().expect("mailbox lock").waiters.is_empty()
+        let inner = self.inner.lock().expect("mailbox lock");
+        inner.owner_waits || !inner.others.is_empty()
     }
 
     /// Takes the first message matching `tags` (`None` = any), if one is queued now.
@@ -132,7 +174,7 @@ impl Mailbox {
 
     /// Removes the first match at or after `from`, or says how far the queue was scanned
     /// (and leaves `waker` to be woken by the next message).
-    fn take_from(
+    pub(crate) fn take_from(
         &self,
         tags: Option<&[i64]>,
         from: usize,
@@ -155,7 +197,7 @@ impl Mailbox {
             None => {
                 let scanned = queue.len();
                 if let Some(waker) = waker {
-                    inner.waiters.register(waker);
+                    inner.register(waker);
                 }
                 Err(scanned)
             }

@@ -1,7 +1,5 @@
 //! `lunatic::message`: building, sending and receiving messages through the scratch slot.
 
-use std::time::Duration;
-
 use wasmtime::Linker;
 
 use super::{Caller, Result, fail, mem};
@@ -12,8 +10,8 @@ use crate::observe::HostCall;
 use crate::process::ProcessState;
 
 const NS: &str = "lunatic::message";
-/// What `receive` returns on a timeout.
-pub(crate) const TIMEOUT: u32 = 9027;
+pub(crate) use super::receive::TIMEOUT;
+use super::receive::wait;
 
 const NOT_DATA: &str = "the message in the scratch slot is a death notice, not data";
 
@@ -100,58 +98,6 @@ pub(crate) fn deliver(
         ));
     }
     Ok(state.rt.send_remote(to, data))
-}
-
-fn timeout(ms: u64) -> Option<Duration> {
-    (ms != u64::MAX).then(|| Duration::from_millis(ms))
-}
-
-/// Waits for a message matching `tags`, places it in the scratch slot and returns the
-/// receive code (or the timeout code).
-///
-/// This future is what a parked process waits in (wasmtime boxes it), so it is kept small:
-/// the timer of a receive with a timeout, a few hundred bytes, gets a box of its own.
-async fn wait(
-    caller: &mut Caller<'_>,
-    tags: Option<Vec<i64>>,
-    mark: Option<usize>,
-    ms: u64,
-    call: HostCall,
-) -> u32 {
-    let cell = caller.data().cell.clone();
-    // A message already here is taken without parking (nor yielding). A receive that does
-    // not wait only looks: a timer of 0 ms would park until the timer wheel's next tick.
-    let message = match cell
-        .mailbox
-        .try_take_after(tags.as_deref(), mark.unwrap_or(0))
-    {
-        Ok(message) => Some(message),
-        Err(_) if ms == 0 => None,
-        Err(scanned) => {
-            cell.park_in(call, caller.data().rt.coarse_now_us());
-            let tags = tags.as_deref();
-            let message = match timeout(ms) {
-                None => Some(super::park(caller, cell.mailbox.take_after(tags, scanned)).await),
-                Some(d) => {
-                    let take = cell.mailbox.take_after(tags, scanned);
-                    super::park(caller, Box::pin(tokio::time::timeout(d, take)))
-                        .await
-                        .ok()
-                }
-            };
-            cell.unpark();
-            message
-        }
-    };
-    match message {
-        Some(message) => {
-            cell.trace_receive(&message);
-            let code = message.kind_code();
-            caller.data_mut().scratch = Some(message);
-            code
-        }
-        None => TIMEOUT,
-    }
 }
 
 pub(crate) fn push(caller: &mut Caller<'_>, func: &'static str, resource: Resource) -> Result<u64> {

@@ -12,6 +12,7 @@ mod metrics;
 mod net;
 mod passing;
 mod process;
+mod receive;
 mod registry;
 mod spawn;
 mod sqlite;
@@ -65,13 +66,7 @@ pub(crate) fn park<'c, 'a, F: Future + Unpin>(
     caller: &'c mut Caller<'a>,
     fut: F,
 ) -> Park<'c, 'a, F> {
-    if let Ok(left) = caller.get_fuel() {
-        let state = caller.data();
-        state
-            .cell
-            .stats
-            .set_fuel_used(state.fuel_start.saturating_sub(left));
-    }
+    publish_fuel(caller);
     Park { caller, fut }
 }
 
@@ -89,14 +84,31 @@ impl<F: Future + Unpin> Future for Park<'_, '_, F> {
         if let Poll::Ready(out) = Pin::new(&mut this.fut).poll(cx) {
             return Poll::Ready(out);
         }
-        let state = this.caller.data();
-        // Registered before the check, so a request arriving in between still wakes us.
-        state.cell.inspector.wait(cx.waker());
-        if state.initialized && state.cell.inspector.wanted() {
-            let memory = state.memory.map(|m| m.data(&*this.caller));
-            state.cell.inspector.serve(memory);
-        }
+        serve_inspections(this.caller, cx);
         Poll::Pending
+    }
+}
+
+/// Answers the memory inspections waiting for a parked process, and leaves its task to be
+/// woken by the next one.
+fn serve_inspections(caller: &Caller<'_>, cx: &Context<'_>) {
+    let state = caller.data();
+    // Registered before the check, so a request arriving in between still wakes us.
+    state.cell.inspector.wait(cx.waker());
+    if state.initialized && state.cell.inspector.wanted() {
+        let memory = state.memory.map(|m| m.data(caller));
+        state.cell.inspector.serve(memory);
+    }
+}
+
+/// Publishes the fuel a process has used (when it parks: a good moment for exact figures).
+fn publish_fuel(caller: &Caller<'_>) {
+    if let Ok(left) = caller.get_fuel() {
+        let state = caller.data();
+        state
+            .cell
+            .stats
+            .set_fuel_used(state.fuel_start.saturating_sub(left));
     }
 }
 

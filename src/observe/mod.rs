@@ -14,4 +14,5 @@ pub(crate) use event::EventSink;
 pub use event::{Event, EventKind, Limit};
 pub(crate) use rows::{row, totals, totals_with};
 pub use snapshot::{ClusterView, Delta, Observer, ProcessRow, Snapshot, Totals, Update};
+pub(crate) use stats::bump;
 pub use stats::{HostCall, StatsSlot, Status};

@@ -121,8 +121,10 @@ impl StatsSlot {
         self.messages_in.load(Relaxed)
     }
 
-    pub(crate) fn count_in(&self) {
-        self.messages_in.fetch_add(1, Relaxed);
+    /// The counter of [`StatsSlot::messages_in`], which the mailbox counts deliveries in
+    /// under its lock (the only writer).
+    pub(crate) fn messages_in_counter(&self) -> &AtomicU64 {
+        &self.messages_in
     }
 
     /// Messages this process sent.

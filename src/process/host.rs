@@ -63,7 +63,7 @@ async fn run(
     mut signals: super::signals::SignalReceiver,
 ) {
     let reason = loop {
-        match signals.recv().await {
+        match signals.recv(&cell.signals).await {
             Signal::Kill => break ExitReason::Killed,
             Signal::Exit(reason) => break reason,
             Signal::LinkDied { pid, tag } => cell.deliver(Message::LinkDied { pid, tag }),

@@ -47,14 +47,15 @@ struct Request {
 
 /// The queue of pending memory reads of one process.
 #[derive(Default)]
+#[repr(C)] // the flags, read at every park, first (see `ProcessCell`)
 pub(crate) struct Inspector {
-    pending: Mutex<Vec<Request>>,
     flag: AtomicBool,
-    /// The parked process's task, woken by a request.
-    waiters: Mutex<Wakers>,
     /// Set (under the waiters' lock) while its task's waker is registered: a park then
     /// costs a load, not a lock.
     armed: AtomicBool,
+    pending: Mutex<Vec<Request>>,
+    /// The parked process's task, woken by a request.
+    waiters: Mutex<Wakers>,
 }
 
 impl Inspector {

@@ -21,6 +21,7 @@ const START_WAIT: Duration = Duration::from_millis(50);
 
 /// The children waiting for a process's next yield point.
 #[derive(Default)]
+#[repr(C)] // `children`, read at every park, first (see `ProcessCell`)
 pub(crate) struct StartGate {
     /// Set by a spawn: a child may wait for the next yield point.
     children: AtomicBool,

@@ -1,7 +1,7 @@
 //! What a process's wasmtime `Store` holds.
 
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Weak};
 
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::WasiP1Ctx;
@@ -42,8 +42,9 @@ pub struct ProcessState {
     /// SQLite connections and statements, created on first use.
     pub(crate) sqlite: Option<Box<crate::host::Sqlite>>,
     /// The process last sent to: most senders talk to one partner at a time, and this
-    /// saves a process-table lookup per message. Weak, so it keeps no ended process alive.
-    last_target: Option<(Pid, Weak<ProcessCell>)>,
+    /// saves a process-table lookup per message. A strong reference, so a send touches no
+    /// reference count; it is let go once the target has ended (see `target`).
+    last_target: Option<(Pid, Arc<ProcessCell>)>,
 }
 
 impl ProcessState {
@@ -74,17 +75,18 @@ impl ProcessState {
     }
 
     /// The live process `pid`, if there is one (for sending).
-    pub(crate) fn target(&mut self, pid: Pid) -> Option<Arc<ProcessCell>> {
-        if let Some((last, weak)) = &self.last_target
-            && *last == pid
-        {
-            return weak
-                .upgrade()
-                .filter(|cell| !cell.finished.load(Ordering::Acquire));
+    pub(crate) fn target(&mut self, pid: Pid) -> Option<&ProcessCell> {
+        let hit = matches!(&self.last_target, Some((last, _)) if *last == pid);
+        if !hit {
+            self.last_target = self.rt.cell(pid).map(|cell| (pid, cell));
         }
-        let cell = self.rt.cell(pid)?;
-        self.last_target = Some((pid, Arc::downgrade(&cell)));
-        Some(cell)
+        let (_, cell) = self.last_target.as_ref()?;
+        if cell.finished.load(Ordering::Acquire) {
+            // Ended: let it go (with whatever it left queued).
+            self.last_target = None;
+            return None;
+        }
+        self.last_target.as_ref().map(|(_, cell)| &**cell)
     }
 
     /// The process's configuration.

@@ -29,7 +29,7 @@ pub(crate) async fn run(
         loop {
             tokio::select! {
                 biased;
-                signal = signals.recv() => match signal {
+                signal = signals.recv(&cell.signals) => match signal {
                     Signal::Kill => break ExitReason::Killed,
                     Signal::Exit(reason) => break reason,
                     Signal::LinkDied { pid, tag } => {
@@ -55,7 +55,7 @@ fn settle(
     signals: &mut super::signals::SignalReceiver,
     reason: ExitReason,
 ) -> ExitReason {
-    while let Some(signal) = signals.try_recv() {
+    while let Some(signal) = signals.try_recv(&cell.signals) {
         match signal {
             Signal::Kill => return ExitReason::Killed,
             Signal::Exit(r) => return r,

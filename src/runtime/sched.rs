@@ -78,6 +78,18 @@ thread_local! {
     static CURRENT: Cell<*mut Local> = const { Cell::new(std::ptr::null_mut()) };
 }
 
+impl Local {
+    /// The executor of scheduler `shared` running a process on this thread, if any. Its
+    /// `shared` is alive as long as the executor runs (the thread holds an `Arc` of it).
+    fn current<'a>(shared: *const Shared) -> Option<&'a mut Local> {
+        // SAFETY: CURRENT points at the Local of the executor running a process on this
+        // thread; it is set around each run and cleared before the Local goes away, and
+        // only the thread itself reaches it, one borrow at a time (a wake runs to its end
+        // before the process goes on).
+        unsafe { CURRENT.get().as_mut() }.filter(|l| std::ptr::eq(l.shared, shared))
+    }
+}
+
 impl Scheduler {
     /// Starts `executors` executor threads for the current tokio runtime.
     pub(crate) fn start(executors: usize) -> Scheduler {
@@ -113,6 +125,14 @@ impl Scheduler {
     {
         let weak = Arc::downgrade(&self.shared);
         let schedule = move |runnable: Runnable, info: ScheduleInfo| {
+            // Woken on one of this scheduler's executors (a process woke it: the message
+            // path), `Shared` is alive without a reference count taken and dropped per wake:
+            // the executor thread holds it.
+            if let Some(local) = Local::current(weak.as_ptr()) {
+                // SAFETY: `local.shared` is the executor's own `Arc<Shared>`, alive while
+                // it runs (see `Local::current`).
+                return unsafe { &*local.shared }.schedule_local(local, runnable, info);
+            }
             if let Some(shared) = weak.upgrade() {
                 shared.schedule(runnable, info);
             }
@@ -176,18 +196,23 @@ impl Drop for ShutdownGuard {
 
 impl Shared {
     fn schedule(&self, runnable: Runnable, info: ScheduleInfo) {
+        match Local::current(self) {
+            Some(local) => self.schedule_local(local, runnable, info),
+            None => {
+                if self.shutdown.load(Ordering::Acquire) {
+                    return; // dropping it drops the process
+                }
+                let i = self.next_queue.fetch_add(1, Ordering::Relaxed) % self.queues.len();
+                self.push(i, runnable);
+            }
+        }
+    }
+
+    /// Schedules `runnable` from a process running on executor `local` of this scheduler.
+    fn schedule_local(&self, local: &mut Local, runnable: Runnable, info: ScheduleInfo) {
         if self.shutdown.load(Ordering::Acquire) {
             return; // dropping it drops the process
         }
-        let local = CURRENT.get();
-        // SAFETY: CURRENT points at the Local of the executor running a process on this
-        // thread; it is set around each run and cleared before the Local goes away.
-        let local = unsafe { local.as_mut() }.filter(|l| std::ptr::eq(l.shared, self));
-        let Some(local) = local else {
-            let i = self.next_queue.fetch_add(1, Ordering::Relaxed) % self.queues.len();
-            self.push(i, runnable);
-            return;
-        };
         if info.woken_while_running {
             // A process yielding (its slice is up): behind everything else here. If a process
             // it woke waits in the next-up slot, two want this thread: a sleeping one may

@@ -100,6 +100,7 @@ impl TraceState {
 /// What a process carries for tracing: the kinds its trace wants (the one byte a traced
 /// point loads when nothing is traced) and the trace.
 #[derive(Debug, Default)]
+#[repr(C)] // `kinds`, read at every message, first (see `ProcessCell`)
 pub(crate) struct TraceSlot {
     kinds: AtomicU8,
     trace: Mutex<Option<Arc<TraceState>>>,
