@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use std::future::poll_fn;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
-use std::task::{Poll, Waker};
+use std::task::{Context, Poll, Waker};
 
 use super::Signal;
 use crate::wakers::Wakers;
@@ -81,32 +81,35 @@ impl SignalReceiver {
     /// returns it. The task polls this each time it runs: with its waker registered and
     /// nothing sent since, that is one load, not a lock.
     pub(crate) async fn recv(&mut self, signals: &Signals) -> Signal {
-        poll_fn(|cx| {
-            if let Some(waker) = &self.registered
-                && waker.will_wake(cx.waker())
-                && !signals.sent.load(Ordering::Acquire)
-            {
-                return Poll::Pending;
-            }
-            let mut queue = lock(&signals.queue);
-            match queue.signals.pop_front() {
-                Some(signal) => Poll::Ready(signal),
-                None => {
-                    queue.unhandled = false;
-                    signals.sent.store(false, Ordering::Relaxed);
-                    queue.waiter.register(cx.waker());
-                    if !self
-                        .registered
-                        .as_ref()
-                        .is_some_and(|w| w.will_wake(cx.waker()))
-                    {
-                        self.registered = Some(cx.waker().clone());
-                    }
-                    Poll::Pending
+        poll_fn(|cx| self.poll_recv(cx, signals)).await
+    }
+
+    /// The next signal of `signals` if one is queued, else leaves `cx`'s waker to be woken
+    /// by the next (see [`SignalReceiver::recv`]).
+    pub(crate) fn poll_recv(&mut self, cx: &Context<'_>, signals: &Signals) -> Poll<Signal> {
+        if let Some(waker) = &self.registered
+            && waker.will_wake(cx.waker())
+            && !signals.sent.load(Ordering::Acquire)
+        {
+            return Poll::Pending;
+        }
+        let mut queue = lock(&signals.queue);
+        match queue.signals.pop_front() {
+            Some(signal) => Poll::Ready(signal),
+            None => {
+                queue.unhandled = false;
+                signals.sent.store(false, Ordering::Relaxed);
+                queue.waiter.register(cx.waker());
+                if !self
+                    .registered
+                    .as_ref()
+                    .is_some_and(|w| w.will_wake(cx.waker()))
+                {
+                    self.registered = Some(cx.waker().clone());
                 }
+                Poll::Pending
             }
-        })
-        .await
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::task::Poll;
 
 use wasmtime::{Store, Val};
 
@@ -26,22 +27,26 @@ pub(crate) async fn run(
     let reason = {
         let guest = execute(rt.clone(), cell.clone(), module, params);
         tokio::pin!(guest);
-        loop {
-            tokio::select! {
-                biased;
-                signal = signals.recv(&cell.signals) => match signal {
-                    Signal::Kill => break ExitReason::Killed,
-                    Signal::Exit(reason) => break reason,
-                    Signal::LinkDied { pid, tag } => {
-                        if cell.die_when_link_dies.load(Ordering::Relaxed) {
-                            break ExitReason::LinkDied { pid };
-                        }
-                        cell.deliver(Message::LinkDied { pid, tag });
+        // Signals first, then the guest: a `select!` by hand, which costs less per poll.
+        std::future::poll_fn(|cx| {
+            while let Poll::Ready(signal) = signals.poll_recv(cx, &cell.signals) {
+                match signal {
+                    Signal::Kill => return Poll::Ready(ExitReason::Killed),
+                    Signal::Exit(reason) => return Poll::Ready(reason),
+                    Signal::LinkDied { pid, .. }
+                        if cell.die_when_link_dies.load(Ordering::Relaxed) =>
+                    {
+                        return Poll::Ready(ExitReason::LinkDied { pid });
                     }
-                },
-                reason = &mut guest => break settle(&cell, &mut signals, reason),
+                    Signal::LinkDied { pid, tag } => cell.deliver(Message::LinkDied { pid, tag }),
+                }
             }
-        }
+            guest
+                .as_mut()
+                .poll(cx)
+                .map(|reason| settle(&cell, &mut signals, reason))
+        })
+        .await
         // Dropping the guest future here drops its Store: the instance is gone before anybody
         // hears of the death.
     };

@@ -137,8 +137,12 @@ impl Scheduler {
                 shared.schedule(runnable, info);
             }
         };
+        // No `tokio::task::unconstrained` around it: tokio's cooperative budget is only
+        // ever set by tokio's own workers, so on an executor thread every tokio resource a
+        // process uses (a timer, a socket) is unconstrained already, and the wrapper cost
+        // two thread-local writes per poll.
         let future = Tracked {
-            inner: tokio::task::unconstrained(future),
+            inner: future,
             shared: self.shared.clone(),
             id,
         };

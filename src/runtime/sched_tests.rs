@@ -142,3 +142,28 @@ async fn yield_once() {
     })
     .await;
 }
+
+#[test]
+fn a_process_is_never_held_back_by_tokios_cooperative_budget() {
+    let rt = runtime();
+    rt.block_on(async {
+        let sched = Arc::new(Scheduler::start(2));
+        let (done_tx, mut done_rx) = mpsc::unbounded_channel();
+        sched.spawn(1, async move {
+            // tokio lets a task do 128 units of work per poll; a process on an executor
+            // must never be told to yield by tokio (its own slices come from the epoch).
+            let mut yields = 0;
+            for _ in 0..1_000 {
+                let mut unit = std::pin::pin!(tokio::task::coop::consume_budget());
+                std::future::poll_fn(|cx| {
+                    let poll = unit.as_mut().poll(cx);
+                    yields += usize::from(poll.is_pending());
+                    poll
+                })
+                .await;
+            }
+            done_tx.send(yields).unwrap();
+        });
+        assert_eq!(done_rx.recv().await, Some(0));
+    });
+}
