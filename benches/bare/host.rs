@@ -1,6 +1,6 @@
 //! The floor's host functions: the few the workloads import, each as little as it can be.
 
-use wasmtime::{Caller, Engine, Linker, Memory, Val};
+use wasmtime::{AsContextMut, Caller, Engine, Linker, Memory, Val};
 
 use super::*;
 
@@ -95,7 +95,7 @@ pub(super) fn linker(engine: &Engine) -> Result<Linker<Data>> {
                     .collect();
                 let pid = c.data().pid;
                 let wanted = |m: &Msg| tags.is_empty() || (m.tag != 0 && tags.contains(&m.tag));
-                let mut scanned = 0;
+                let (mut scanned, mut waited) = (0, false);
                 let msg = std::future::poll_fn(|_| {
                     with_world(|w| {
                         let p = &mut w.procs[pid];
@@ -105,12 +105,18 @@ pub(super) fn linker(engine: &Engine) -> Result<Linker<Data>> {
                             None => {
                                 scanned = p.mailbox.len();
                                 p.waiting = true;
+                                waited = true;
                                 Poll::Pending
                             }
                         }
                     })
                 })
                 .await;
+                if waited {
+                    // A slice of its own from now, as grain gives a process that waited:
+                    // the deadline set when it last ran has likely passed.
+                    c.as_context_mut().set_epoch_deadline(1);
+                }
                 let d = c.data_mut();
                 (d.incoming, d.read) = (Some(msg), 0);
                 Ok(0i32)

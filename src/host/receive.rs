@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use super::{Caller, publish_fuel, serve_inspections};
+use super::{Caller, fresh_slice, publish_fuel, serve_inspections};
 use crate::observe::HostCall;
 
 /// What `receive` returns on a timeout.
@@ -78,7 +78,11 @@ impl Future for Receive<'_, '_, '_> {
                 }
                 let message = slot.as_ref().expect("take_into filled the slot");
                 state.cell.trace_receive(message);
-                return Poll::Ready(message.kind_code());
+                let code = message.kind_code();
+                if this.parked {
+                    fresh_slice(this.caller);
+                }
+                return Poll::Ready(code);
             }
             Err(scanned) => this.from = scanned,
         }
@@ -99,6 +103,7 @@ impl Future for Receive<'_, '_, '_> {
             && timer.as_mut().poll(cx).is_ready()
         {
             this.caller.data().cell.unpark();
+            fresh_slice(this.caller);
             return Poll::Ready(TIMEOUT);
         }
         serve_inspections(this.caller, cx);

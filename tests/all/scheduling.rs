@@ -114,3 +114,32 @@ async fn a_child_starts_at_its_parents_next_yield_point_even_with_a_core_free() 
     assert_eq!(reason, ExitReason::Normal);
     assert_eq!(out, "9027\n0\n");
 }
+
+/// A process that waited gets a slice of its own from when it goes on, as Erlang's scheduler
+/// gives one to a process it picks: the deadline it was given when it last ran has passed
+/// while it waited, and without a fresh one its first call after every wait yielded at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_that_waited_goes_on_without_yielding_at_once() {
+    let node = Node::new();
+    let p = node.spawn(
+        r#"(func $step)
+           (func (export "twenty")
+             (local $i i32)
+             (loop $l
+               (drop (call $recv_i64))
+               (call $step)
+               (local.set $i (i32.add (local.get $i) (i32.const 1)))
+               (br_if $l (i32.lt_u (local.get $i) (i32.const 20)))))"#,
+        "twenty",
+    );
+    for _ in 0..20 {
+        // Several epoch ticks (1 ms each) between messages.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        p.send(1, 7i64.to_le_bytes().to_vec());
+    }
+    assert_eq!(wait(&p).await, ExitReason::Normal);
+    // Each wait counts a slice (its park); a yield at the first call after each would
+    // make it 40.
+    let slices = p.stats().slices();
+    assert!(slices <= 25, "{slices} slices for 20 waits");
+}
