@@ -143,3 +143,24 @@ async fn a_process_that_waited_goes_on_without_yielding_at_once() {
     let slices = p.stats().slices();
     assert!(slices <= 25, "{slices} slices for 20 waits");
 }
+
+/// The same for every other wait in a host call (here `sleep_ms`, through `host::park`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_that_slept_goes_on_without_yielding_at_once() {
+    let node = Node::new();
+    let p = node.spawn(
+        r#"(func $step)
+           (func (export "ten")
+             (local $i i32)
+             (loop $l
+               (call $sleep_ms (i64.const 4))
+               (call $step)
+               (local.set $i (i32.add (local.get $i) (i32.const 1)))
+               (br_if $l (i32.lt_u (local.get $i) (i32.const 10)))))"#,
+        "ten",
+    );
+    assert_eq!(wait(&p).await, ExitReason::Normal);
+    // Each sleep counts a slice; a yield at the first call after each would make it 20.
+    let slices = p.stats().slices();
+    assert!(slices <= 13, "{slices} slices for 10 sleeps");
+}
