@@ -26,7 +26,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use wasmtime::Linker;
+use wasmtime::{AsContextMut, Linker};
 
 use crate::process::ProcessState;
 
@@ -106,7 +106,6 @@ impl<F: Future + Unpin> Future for Park<'_, '_, F> {
 /// processes, where each waits about a tick between hops, that was a second trip through
 /// the scheduler for most hops. Its slice still ends at the next tick.
 fn fresh_slice(caller: &mut Caller<'_>) {
-    use wasmtime::AsContextMut;
     caller.as_context_mut().set_epoch_deadline(1);
 }
 

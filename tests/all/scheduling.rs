@@ -121,17 +121,7 @@ async fn a_child_starts_at_its_parents_next_yield_point_even_with_a_core_free() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_process_that_waited_goes_on_without_yielding_at_once() {
     let node = Node::new();
-    let p = node.spawn(
-        r#"(func $step)
-           (func (export "twenty")
-             (local $i i32)
-             (loop $l
-               (drop (call $recv_i64))
-               (call $step)
-               (local.set $i (i32.add (local.get $i) (i32.const 1)))
-               (br_if $l (i32.lt_u (local.get $i) (i32.const 20)))))"#,
-        "twenty",
-    );
+    let p = node.spawn(&wait_then_call("(drop (call $recv_i64))", 20), "run");
     for _ in 0..20 {
         // Several epoch ticks (1 ms each) between messages.
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -148,19 +138,24 @@ async fn a_process_that_waited_goes_on_without_yielding_at_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_process_that_slept_goes_on_without_yielding_at_once() {
     let node = Node::new();
-    let p = node.spawn(
-        r#"(func $step)
-           (func (export "ten")
-             (local $i i32)
-             (loop $l
-               (call $sleep_ms (i64.const 4))
-               (call $step)
-               (local.set $i (i32.add (local.get $i) (i32.const 1)))
-               (br_if $l (i32.lt_u (local.get $i) (i32.const 10)))))"#,
-        "ten",
-    );
+    let p = node.spawn(&wait_then_call("(call $sleep_ms (i64.const 4))", 10), "run");
     assert_eq!(wait(&p).await, ExitReason::Normal);
     // Each sleep counts a slice; a yield at the first call after each would make it 20.
     let slices = p.stats().slices();
     assert!(slices <= 13, "{slices} slices for 10 sleeps");
+}
+
+/// A guest whose export `run` does `times` times: `wait`, then a call (where a passed epoch
+/// deadline would make it yield).
+fn wait_then_call(wait: &str, times: u32) -> String {
+    format!(
+        r#"(func $step)
+           (func (export "run")
+             (local $i i32)
+             (loop $l
+               {wait}
+               (call $step)
+               (local.set $i (i32.add (local.get $i) (i32.const 1)))
+               (br_if $l (i32.lt_u (local.get $i) (i32.const {times})))))"#
+    )
 }
