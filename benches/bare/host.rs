@@ -11,13 +11,13 @@ fn memory(caller: &mut Caller<'_, Data>) -> Result<Memory> {
         .ok_or_else(|| wasmtime::Error::msg("no memory yet"))
 }
 
-fn read(caller: &mut Caller<'_, Data>, ptr: i32, len: i32) -> Result<Vec<u8>> {
+pub(super) fn read(caller: &mut Caller<'_, Data>, ptr: i32, len: i32) -> Result<Vec<u8>> {
     let mut bytes = vec![0; len as u32 as usize];
     memory(caller)?.read(&*caller, ptr as u32 as usize, &mut bytes)?;
     Ok(bytes)
 }
 
-fn write(caller: &mut Caller<'_, Data>, ptr: i32, bytes: &[u8]) -> Result<()> {
+pub(super) fn write(caller: &mut Caller<'_, Data>, ptr: i32, bytes: &[u8]) -> Result<()> {
     memory(caller)?.write(&mut *caller, ptr as u32 as usize, bytes)?;
     Ok(())
 }
@@ -156,7 +156,7 @@ pub(super) fn linker(engine: &Engine) -> Result<Linker<Data>> {
                 let ptr = i32::from_le_bytes(v[..4].try_into().expect("4 bytes"));
                 let len = i32::from_le_bytes(v[4..].try_into().expect("4 bytes"));
                 let bytes = read(&mut c, ptr, len)?;
-                with_world(|w| w.out.extend_from_slice(&bytes));
+                with_world(|w| w.print(&bytes));
                 total += len;
             }
             write(&mut c, written, &total.to_le_bytes())?;
@@ -172,5 +172,6 @@ pub(super) fn linker(engine: &Engine) -> Result<Linker<Data>> {
             Ok(0)
         },
     )?;
+    super::rust::add(&mut l)?;
     Ok(l)
 }

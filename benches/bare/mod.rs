@@ -29,7 +29,11 @@ use wasmtime::{Engine, InstancePre, Memory, Module, Store, Val};
 type Result<T> = wasmtime::Result<T>;
 
 mod host;
+mod rust;
 use host::linker;
+
+/// A mark line a guest printed, the resident set (bytes) and the memory mappings then.
+pub type Mark = (String, u64, usize);
 
 /// A process's running call (its fiber).
 type Guest = Pin<Box<dyn Future<Output = Result<()>> + Send>>;
@@ -70,6 +74,10 @@ struct World {
     /// What the processes wrote to stdout.
     out: Vec<u8>,
     started: Instant,
+    /// The command line a guest's `main` reads (WASI's `args_get`).
+    args: Vec<String>,
+    /// The resident set (bytes) and the memory mappings when a mark line was printed.
+    marks: Vec<Mark>,
 }
 
 thread_local! {
@@ -154,11 +162,30 @@ pub struct Floor {
 }
 
 impl Floor {
-    /// Compiles `wat` (the workloads) on `engine`.
-    pub fn new(engine: &Engine, wat: &str) -> Result<Floor> {
-        let module = Module::new(engine, wat)?;
-        let pre = linker(engine)?.instantiate_pre(&module)?;
+    /// Compiles `wasm` (the WAT workloads, or a lunatic-rs guest's binary) on `engine`.
+    /// Imports the floor does not give trap if called.
+    pub fn new(engine: &Engine, wasm: impl AsRef<[u8]>) -> Result<Floor> {
+        let module = Module::new(engine, wasm)?;
+        let mut linker = linker(engine)?;
+        linker.define_unknown_imports_as_traps(&module)?;
+        let pre = linker.instantiate_pre(&module)?;
         Ok(Floor { pre })
+    }
+
+    /// Runs the guest's `main` (WASI's `_start`) with command line `args` (the program's
+    /// name first) until it ends, and returns what it printed and the resident set at each
+    /// mark line it printed (see [`rust`]).
+    pub fn main(&self, args: &[String]) -> Result<(String, Vec<Mark>)> {
+        self.with_world(|| {
+            with_world(|w| w.args = args.to_vec());
+            let root = with_world(|w| w.spawn("_start".into(), Vec::new()));
+            run_queue()?;
+            if !with_world(|w| w.procs[root].ended) {
+                return Err(wasmtime::Error::msg("main never ended"));
+            }
+            let (out, marks) = with_world(|w| (std::mem::take(&mut w.out), w.marks.clone()));
+            Ok((String::from_utf8_lossy(&out).into_owned(), marks))
+        })
     }
 
     /// Runs export `name` with `args` until it ends (whatever it leaves parked is dropped
@@ -191,19 +218,34 @@ impl Floor {
     /// Spawns `n` processes that park in `receive` from the host, runs them until all are
     /// parked, and returns the time and the resident-set growth per process.
     pub fn parked(&self, n: usize) -> Result<(Duration, u64)> {
+        let (times, bytes) = self.crowd(n, n.max(1))?;
+        Ok((times.first().copied().unwrap_or_default(), bytes))
+    }
+
+    /// As [`parked`](Self::parked), in batches of `batch` processes, each parked before
+    /// the next is spawned: the time per spawn of each batch (whether spawning slows as the
+    /// crowd grows), and the resident-set growth per process over all.
+    pub fn crowd(&self, n: usize, batch: usize) -> Result<(Vec<Duration>, u64)> {
         self.with_world(|| {
             let rss0 = resident_bytes();
-            let start = Instant::now();
-            for _ in 0..n {
-                with_world(|w| w.spawn("parked".into(), Vec::new()));
+            let mut times = Vec::new();
+            while times.len() * batch < n {
+                let size = batch.min(n - times.len() * batch);
+                let start = Instant::now();
+                for _ in 0..size {
+                    with_world(|w| w.spawn("parked".into(), Vec::new()));
+                }
+                run_queue()?;
+                times.push(start.elapsed() / size.max(1) as u32);
             }
-            run_queue()?;
-            let per = start.elapsed() / n.max(1) as u32;
             let parked = with_world(|w| w.procs.iter().filter(|p| p.waiting).count());
             if parked != n {
                 return Err(wasmtime::Error::msg(format!("{parked} of {n} parked")));
             }
-            Ok((per, resident_bytes().saturating_sub(rss0) / n.max(1) as u64))
+            Ok((
+                times,
+                resident_bytes().saturating_sub(rss0) / n.max(1) as u64,
+            ))
         })
     }
 
@@ -215,6 +257,8 @@ impl Floor {
             ready: VecDeque::new(),
             out: Vec::new(),
             started: Instant::now(),
+            args: Vec::new(),
+            marks: Vec::new(),
         };
         WORLD.with(|w| *w.borrow_mut() = Some(world));
         let result = f();
@@ -247,6 +291,11 @@ fn run_queue() -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The memory mappings of this process (Linux; 0 elsewhere).
+fn mappings() -> usize {
+    std::fs::read_to_string("/proc/self/maps").map_or(0, |m| m.lines().count())
 }
 
 /// The resident set of this process, in bytes (Linux; 0 elsewhere).

@@ -34,6 +34,11 @@ async fn the_bare_floor_runs_every_workload_to_its_end() {
             assert!(ns > 0, "{name} took no time");
         }
         let (_, _) = floor.parked(500).expect("500 parked processes");
+        // A crowd in batches: a time per batch, each parked before the next.
+        // (Its memory figure may read 0 here: the first run's freed memory is reused.)
+        let (batches, _) = floor.crowd(250, 100).expect("250 parked processes");
+        assert_eq!(batches.len(), 3, "{batches:?}");
+        assert!(batches.iter().all(|t| !t.is_zero()), "{batches:?}");
         // A workload that waits for a message nobody sends ends nothing: an error, not a hang.
         let stuck = floor
             .run("parked", &[])

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `grain` binary: real processes, real wasm guests.
 
 mod assemblyscript;
+mod bench_guest;
 mod book;
 mod browser;
 mod cluster;
