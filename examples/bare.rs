@@ -132,7 +132,10 @@ fn crowd(
         );
     }
     let first = times.first().map_or(0.0, |t| t.as_secs_f64() * 1e6);
-    let all: f64 = times.iter().map(|t| t.as_secs_f64() * 1e6).sum::<f64>() * BATCH as f64;
+    // Each batch's time per process, weighed by its size (the last may be smaller).
+    let all: f64 = (times.iter().enumerate())
+        .map(|(i, t)| t.as_secs_f64() * 1e6 * BATCH.min(n - i * BATCH) as f64)
+        .sum();
     let average = all / n.max(1) as f64;
     println!("parked processes: {n}");
     println!("spawn to parked: {average:.2} µs/process");
@@ -155,7 +158,7 @@ fn rust(
         .ok_or("usage: bare --rust GUEST.wasm ARGS...")?;
     let floor = Floor::new(engine, std::fs::read(path)?)?;
     let (out, marks) = floor.main(args)?;
-    for line in out.lines().filter(|l| !matches!(*l, "ready" | "parked")) {
+    for line in out.lines().filter(|l| !bare::rust::MARKS.contains(l)) {
         println!("{line}");
     }
     let parked = args.iter().position(|a| a == "--parked");

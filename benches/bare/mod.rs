@@ -29,7 +29,7 @@ use wasmtime::{Engine, InstancePre, Memory, Module, Store, Val};
 type Result<T> = wasmtime::Result<T>;
 
 mod host;
-mod rust;
+pub mod rust;
 use host::linker;
 
 /// A mark line a guest printed, the resident set (bytes) and the memory mappings then.
@@ -183,7 +183,8 @@ impl Floor {
             if !with_world(|w| w.procs[root].ended) {
                 return Err(wasmtime::Error::msg("main never ended"));
             }
-            let (out, marks) = with_world(|w| (std::mem::take(&mut w.out), w.marks.clone()));
+            let (out, marks) =
+                with_world(|w| (std::mem::take(&mut w.out), std::mem::take(&mut w.marks)));
             Ok((String::from_utf8_lossy(&out).into_owned(), marks))
         })
     }

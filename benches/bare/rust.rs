@@ -3,7 +3,7 @@
 //! arguments, an empty environment, message tags, node and module ids. A sleep returns at
 //! once (the floor has no timers: the guest sleeps only where the side-by-side script
 //! reads memory, which the floor reads as the guest prints instead, see
-//! [`World::mark`]), and whatever else it imports traps (the floor never runs it).
+//! [`World::print`]), and whatever else it imports traps (the floor never runs it).
 
 use wasmtime::{Caller, Linker};
 
@@ -12,7 +12,7 @@ use super::*;
 
 /// The lines at which [`Floor::main`] reads the resident set: the bench guest prints
 /// `ready` before it spawns its parked processes and `parked` after.
-const MARKS: [&str; 2] = ["ready", "parked"];
+pub const MARKS: [&str; 2] = ["ready", "parked"];
 
 /// A guest's exit through WASI's `proc_exit`.
 #[derive(Debug, thiserror::Error)]
