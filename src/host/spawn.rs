@@ -60,6 +60,8 @@ pub(crate) fn spawn(
     let function = mem::read_str(caller, func, args.func_ptr, args.func_len)?;
     let raw = mem::read(caller, func, args.params_ptr, args.params_len)?;
     let params = Param::decode_lunatic(&raw).map_err(|e| fail(func, e))?;
+    // Exact fuel for the child's start mark (`process::start_gate`).
+    super::publish_fuel(caller);
     let state = caller.data();
     let link = (args.link != 0).then(|| (state.cell.clone(), Some(args.link)));
     let request = SpawnRequest {

@@ -77,8 +77,9 @@ pub(crate) struct ProcessCell {
     pub config: Arc<ProcessConfig>,
     /// Which of the system monitor's alerts fired for it.
     pub alert_state: crate::monitor::AlertState,
-    /// Its parent's slice count when it spawned it: it starts once the parent is past it.
-    pub parent_slice: u64,
+    /// Where its parent was when it spawned it (a fuel count, or a slice count): it starts
+    /// once the parent is past it (`start_gate`).
+    pub parent_mark: u64,
     /// The children this process spawned, to recognise it restarting them.
     pub lineage: super::lineage::Lineage,
     /// How its parent identifies it among its children (wasm parents only).
@@ -124,7 +125,7 @@ impl ProcessCell {
             alert_state: Default::default(),
             inspector: super::Inspector::default(),
             start_gate: Default::default(),
-            parent_slice: 0,
+            parent_mark: 0,
             lineage: Default::default(),
             spawn_key: None,
             die_when_link_dies: AtomicBool::new(true),

@@ -120,8 +120,11 @@ impl HostProcess {
     /// Shows the process parked in `receive` (a host process that acts on what it receives,
     /// as a supervisor does, calls this before it waits and [`HostProcess::resumed`] after).
     pub(crate) fn parked(&self) {
-        let stats = &self.process.cell.stats;
-        stats.enter(crate::observe::HostCall::Receive, self.rt.now_us());
+        let cell = &self.process.cell;
+        cell.stats
+            .enter(crate::observe::HostCall::Receive, self.rt.now_us());
+        // Children it spawned while it ran (a supervisor's restarts) wait for this.
+        cell.start_gate.open_now();
     }
 
     /// Shows the process running again, after [`HostProcess::parked`].

@@ -127,8 +127,12 @@ impl RuntimeInner {
         );
         let own = Arc::get_mut(&mut cell).expect("not shared yet");
         own.rt = Arc::downgrade(self);
-        // The slice the parent spawns it in: it starts once the parent is past it.
-        own.parent_slice = parent.as_ref().map_or(0, |p| p.stats.slices());
+        // Where a wasm parent is in its run: the child starts once it has moved on
+        // (`start_gate`). Its own task runs this spawn.
+        own.parent_mark = match &parent {
+            Some(p) if p.is_wasm() => p.start_gate.expect_child(&p.stats, self.config.count_fuel),
+            _ => 0,
+        };
         own.entry = req.module.entry_name(&req.function, &req.params);
         own.max_mailbox = self.config.max_mailbox;
         let parent = parent.filter(|p| p.is_wasm());
@@ -170,9 +174,6 @@ impl RuntimeInner {
             self.link(&cell, &other, tag);
         }
         cell.stats.set_status(Status::Starting);
-        if let Some(parent) = &parent {
-            parent.start_gate.expect_child();
-        }
         let params = req.params.into_iter().map(Param::val).collect();
         self.sched.spawn(
             pid.0,

@@ -1,14 +1,20 @@
-//! Children waiting for their parent's next yield point.
+//! Children waiting for their parent to move on.
 //!
-//! A new process starts at its parent's next yield point (the end of its time slice, a park
-//! in a host call, or its end), so what the parent does in the same slice — send to it, link
-//! to it, kill it — comes first, however the threads are scheduled. The child waits here
-//! instead of spinning; the parent opens the gate at each yield point. Only the first yield
-//! point after a spawn needs the fence that pairs with a waiting child's (a child that looks
-//! later sees that the parent moved on): at the others, opening costs one load.
+//! A new process starts at its parent's next park in a host call (or its end), or at a slice
+//! end once the parent has run [`HEADSTART`] instructions past the spawn. So what the
+//! parent does right after a spawn — send to it, link to it, kill it — comes first, however
+//! the threads are scheduled and wherever in its slice the spawn fell. (The slice end alone
+//! is wall-clock time: a spawn late in a slice left the child free to start, and end, before
+//! the parent's very next instruction, and `spawn_link` then `kill` lost the kill in one run
+//! of fifteen.) Fuel is the parent's own progress, as Erlang's reductions are; a runtime
+//! that does not count fuel falls back to the next slice end.
+//!
+//! The child waits here instead of spinning; the parent opens the gate at its yield points
+//! while children may wait. Only those need the fence that pairs with a waiting child's (a
+//! child that looks later sees the parent moved on): at the others, opening costs a load.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering, fence};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering, fence};
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
@@ -16,34 +22,58 @@ use super::ProcessCell;
 use crate::observe::{HostCall, Status};
 use crate::wakers::Wakers;
 
-/// The longest a new process waits for its parent's next yield point (a safety net).
+/// The longest a new process waits for its parent to move on (a safety net).
 const START_WAIT: Duration = Duration::from_millis(50);
+/// Instructions a running parent gets past a spawn before its child may start at a slice
+/// end: well past what follows a spawn (a send, a link, a kill), well under a slice's work.
+pub(crate) const HEADSTART: u64 = 100_000;
 
-/// The children waiting for a process's next yield point.
+/// The children waiting for a process to move on.
 #[derive(Default)]
 #[repr(C)] // `children`, read at every park, first (see `ProcessCell`)
 pub(crate) struct StartGate {
-    /// Set by a spawn: a child may wait for the next yield point.
+    /// Set by a spawn: children may be waiting.
     children: AtomicBool,
     armed: AtomicBool,
+    /// The fuel count past which the youngest child may start (0 when fuel is not counted).
+    youngest: AtomicU64,
     waiters: Mutex<Wakers>,
 }
 
 impl StartGate {
-    /// The process spawned a child, which waits for its next yield point. Called by the
-    /// process's own task (its spawn), as are the yield points' `open`s, so no
-    /// read-modify-write is needed.
-    pub(crate) fn expect_child(&self) {
+    /// The process spawned a child: returns its mark, the parent's fuel count past which it
+    /// may start (or, when fuel is not counted, the parent's slice count it waits past).
+    /// Called by the process's own task (its spawn, after publishing its fuel), as are the
+    /// yield points' opens, so no read-modify-write is needed.
+    pub(crate) fn expect_child(&self, parent: &crate::observe::StatsSlot, fuel: bool) -> u64 {
+        let mark = if fuel {
+            parent.fuel_used() + HEADSTART
+        } else {
+            parent.slices()
+        };
+        self.youngest
+            .store(if fuel { mark } else { 0 }, Ordering::Relaxed);
         self.children.store(true, Ordering::Relaxed);
+        mark
     }
 
-    /// The process reached a yield point: wake the children waiting for it. A fence and a
-    /// look only if it spawned since the last one.
-    pub(crate) fn open(&self) {
+    /// The process parked: every child may start.
+    fn open(&self) {
         if !self.children.load(Ordering::Relaxed) {
             return;
         }
         self.children.store(false, Ordering::Relaxed);
+        self.open_now();
+    }
+
+    /// The process's slice ended with `fuel` used: the children past their mark may start.
+    fn open_some(&self, fuel: u64) {
+        if !self.children.load(Ordering::Relaxed) {
+            return;
+        }
+        if fuel >= self.youngest.load(Ordering::Relaxed) {
+            self.children.store(false, Ordering::Relaxed);
+        }
         self.open_now();
     }
 
@@ -78,18 +108,26 @@ impl ProcessCell {
         self.start_gate.open();
     }
 
-    /// The process's time slice ended (an epoch tick): a yield point.
+    /// The process's time slice ended (an epoch tick), its fuel use just published: a
+    /// yield point for the children it has run far enough past.
     pub(crate) fn end_slice(&self) {
         self.stats.count_slice();
-        self.start_gate.open();
+        self.start_gate.open_some(self.stats.fuel_used());
     }
 }
 
-/// Waits until `parent` is past `slice`, the slice it spawned this process in (at most
-/// [`START_WAIT`]). The parent's first yield point after a spawn wakes the children waiting;
-/// a child that looks later sees the slice count moved on.
-pub(crate) async fn wait_for_yield(parent: &ProcessCell, slice: u64) {
-    let moved_on = || parent.stats.status() != Status::Running || parent.stats.slices() != slice;
+/// Waits until `parent` has parked, ended, or run past `mark` (its fuel count, or its slice
+/// count when `fuel` is not counted), at most [`START_WAIT`]. The parent's yield points wake
+/// the children waiting; a child that looks later sees the parent moved on.
+pub(crate) async fn wait_for_yield(parent: &ProcessCell, mark: u64, fuel: bool) {
+    let moved_on = || {
+        parent.stats.status() != Status::Running
+            || if fuel {
+                parent.stats.fuel_used() >= mark
+            } else {
+                parent.stats.slices() != mark
+            }
+    };
     let wait = std::future::poll_fn(|cx| {
         if moved_on() {
             return Poll::Ready(());

@@ -80,9 +80,9 @@ async fn execute(
     module: Module,
     params: Vec<Val>,
 ) -> ExitReason {
-    // What the parent does in the slice that spawned this process comes first (start_gate).
+    // What the parent does right after spawning this process comes first (start_gate).
     if let Some(parent) = cell.parent.and_then(|p| rt.cell(p)) {
-        super::start_gate::wait_for_yield(&parent, cell.parent_slice).await;
+        super::start_gate::wait_for_yield(&parent, cell.parent_mark, rt.config.count_fuel).await;
     }
     let fuel = cell.config.fuel_limit().unwrap_or(u64::MAX);
     let mut store = match new_store(&rt, &cell, module, fuel, fuel) {

@@ -115,6 +115,43 @@ async fn a_child_starts_at_its_parents_next_yield_point_even_with_a_core_free() 
     assert_eq!(out, "9027\n0\n");
 }
 
+/// What a parent does right after a spawn comes first wherever the spawn falls in its
+/// slice: with slices of a few microseconds, many spawns fall just before a slice end, and
+/// a child that started at that slice end ended (normally) before its parent's kill.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kill_right_after_spawn_link_always_lands_first() {
+    let node = Node::configured(|c| c.time_slice = Duration::from_micros(20));
+    let (reason, out) = node
+        .run(
+            r#"
+    (data (i32.const 2000) "child")
+    (func (export "child"))
+    ;; A little work between the spawn and the kill (a slice can end in it): some
+    ;; thousands of instructions, far fewer than a slice's worth.
+    (func $work (param $pid i64) (result i64)
+      (local $n i32)
+      (loop $l
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $n) (i32.const 2000))))
+      (local.get $pid))
+    (func (export "main")
+      (local $i i32) (local $killed i32)
+      (call $die_when_link_dies (i32.const 0))
+      (loop $again
+        (call $kill (call $work (call $spawn0 (i64.const 1) (i32.const 2000) (i32.const 5))))
+        ;; A killed child's link dies (1); one that ended normally sends nothing (9027).
+        (if (i32.eq (call $receive (i32.const 0) (i32.const 0) (i64.const 100)) (i32.const 1))
+          (then (local.set $killed (i32.add (local.get $killed) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $again (i32.lt_u (local.get $i) (i32.const 500))))
+      (call $print_num (i64.extend_i32_u (local.get $killed))))
+"#,
+        )
+        .await;
+    assert_eq!(reason, ExitReason::Normal);
+    assert_eq!(out, "500\n", "kills that came too late");
+}
+
 /// A process that waited gets a slice of its own from when it goes on, as Erlang's scheduler
 /// gives one to a process it picks: the deadline it was given when it last ran has passed
 /// while it waited, and without a fresh one its first call after every wait yielded at once.
