@@ -26,7 +26,7 @@ use crate::wakers::Wakers;
 const START_WAIT: Duration = Duration::from_millis(50);
 /// Instructions a running parent gets past a spawn before its child may start at a slice
 /// end: well past what follows a spawn (a send, a link, a kill), well under a slice's work.
-pub(crate) const HEADSTART: u64 = 100_000;
+pub(crate) const HEADSTART: u64 = 10_000;
 
 /// The children waiting for a process to move on.
 #[derive(Default)]

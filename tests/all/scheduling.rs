@@ -127,12 +127,12 @@ async fn a_kill_right_after_spawn_link_always_lands_first() {
     (data (i32.const 2000) "child")
     (func (export "child"))
     ;; A little work between the spawn and the kill (a slice can end in it): some
-    ;; thousands of instructions, far fewer than a slice's worth.
+    ;; thousands of instructions, within the parent's head start of 10,000.
     (func $work (param $pid i64) (result i64)
       (local $n i32)
       (loop $l
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
-        (br_if $l (i32.lt_u (local.get $n) (i32.const 2000))))
+        (br_if $l (i32.lt_u (local.get $n) (i32.const 500))))
       (local.get $pid))
     (func (export "main")
       (local $i i32) (local $killed i32)
