@@ -127,11 +127,13 @@ impl RuntimeInner {
         );
         let own = Arc::get_mut(&mut cell).expect("not shared yet");
         own.rt = Arc::downgrade(self);
-        // Where a wasm parent is in its run: the child starts once it has moved on
-        // (`start_gate`). Its own task runs this spawn.
+        // Where the parent is in its run: the child starts once it has moved on
+        // (`start_gate`). A wasm parent's own task runs this spawn; a host parent (a
+        // supervisor) counts no fuel, so its child waits for its next wait.
         own.parent_mark = match &parent {
             Some(p) if p.is_wasm() => p.start_gate.expect_child(&p.stats, self.config.count_fuel),
-            _ => 0,
+            Some(p) => p.stats.slices(),
+            None => 0,
         };
         own.entry = req.module.entry_name(&req.function, &req.params);
         own.max_mailbox = self.config.max_mailbox;
