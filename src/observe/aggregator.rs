@@ -124,12 +124,15 @@ impl Aggregator {
         let mut memory = 0;
         for entry in rt.processes.iter() {
             let cell = entry.value();
-            memory += cell.memory_total();
             let same = cell.stats.sent.load(Relaxed) == fingerprint(cell)
                 && !touched.contains(&cell.pid)
                 && self.sent.contains(&cell.pid);
-            if !same {
+            if same {
+                memory += cell.memory_total();
+            } else {
+                // The totals count what the row says (the process may be growing now).
                 let row = row(&rt, cell);
+                memory += row.memory_bytes;
                 mark_sent(&rt, cell, &row);
                 self.sent.insert(cell.pid);
                 changed.push(row);
@@ -224,8 +227,9 @@ fn rows(rt: &RuntimeInner) -> (Vec<ProcessRow>, u64) {
         .iter()
         .map(|e| {
             let cell = e.value();
-            memory += cell.memory_total();
+            // The totals count what the rows say (a process may be growing now).
             let row = row(rt, cell);
+            memory += row.memory_bytes;
             mark_sent(rt, cell, &row);
             row
         })
