@@ -127,14 +127,10 @@ impl RuntimeInner {
         );
         let own = Arc::get_mut(&mut cell).expect("not shared yet");
         own.rt = Arc::downgrade(self);
-        // Where the parent is in its run: the child starts once it has moved on
-        // (`start_gate`). A wasm parent's own task runs this spawn; a host parent (a
-        // supervisor) counts no fuel, so its child waits for its next wait.
-        own.parent_mark = match &parent {
-            Some(p) if p.is_wasm() => p.start_gate.expect_child(&p.stats, self.config.count_fuel),
-            Some(p) => p.stats.slices(),
-            None => 0,
-        };
+        // Where the parent is in its run: the child starts once it has moved on.
+        own.parent_mark = parent
+            .as_ref()
+            .map_or(0, |p| p.expect_child(self.config.count_fuel));
         own.entry = req.module.entry_name(&req.function, &req.params);
         own.max_mailbox = self.config.max_mailbox;
         let parent = parent.filter(|p| p.is_wasm());

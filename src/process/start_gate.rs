@@ -26,7 +26,7 @@ use crate::wakers::Wakers;
 const START_WAIT: Duration = Duration::from_millis(50);
 /// Instructions a running parent gets past a spawn before its child may start at a slice
 /// end: well past what follows a spawn (a send, a link, a kill), well under a slice's work.
-pub(crate) const HEADSTART: u64 = 10_000;
+const HEADSTART: u64 = 10_000;
 
 /// The children waiting for a process to move on.
 #[derive(Default)]
@@ -41,33 +41,9 @@ pub(crate) struct StartGate {
 }
 
 impl StartGate {
-    /// The process spawned a child: returns its mark, the parent's fuel count past which it
-    /// may start (or, when fuel is not counted, the parent's slice count it waits past).
-    /// Called by the process's own task (its spawn, after publishing its fuel), as are the
-    /// yield points' opens, so no read-modify-write is needed.
-    pub(crate) fn expect_child(&self, parent: &crate::observe::StatsSlot, fuel: bool) -> u64 {
-        let mark = if fuel {
-            parent.fuel_used() + HEADSTART
-        } else {
-            parent.slices()
-        };
-        self.youngest
-            .store(if fuel { mark } else { 0 }, Ordering::Relaxed);
-        self.children.store(true, Ordering::Relaxed);
-        mark
-    }
-
-    /// The process parked: every child may start.
-    fn open(&self) {
-        if !self.children.load(Ordering::Relaxed) {
-            return;
-        }
-        self.children.store(false, Ordering::Relaxed);
-        self.open_now();
-    }
-
-    /// The process's slice ended with `fuel` used: the children past their mark may start.
-    fn open_some(&self, fuel: u64) {
+    /// The process's run reached `fuel` (`u64::MAX` at a park): wake the children past
+    /// their mark. A fence and a look only while children may wait.
+    fn open(&self, fuel: u64) {
         if !self.children.load(Ordering::Relaxed) {
             return;
         }
@@ -101,25 +77,53 @@ impl StartGate {
 }
 
 impl ProcessCell {
-    /// The process parks in a blocking host call: a yield point.
+    /// Does a child of this process wait for its fuel (else for its slice count)? Only a
+    /// wasm process counts fuel; a host parent (a supervisor) has only its waits.
+    fn starts_children_by_fuel(&self, fuel_counted: bool) -> bool {
+        fuel_counted && self.is_wasm()
+    }
+
+    /// This process spawned a child: returns the child's mark, the fuel count past which it
+    /// may start (or the slice count it waits past). A wasm parent's own task calls this
+    /// (its spawn, after publishing its fuel), as it does the yield points' opens, so no
+    /// read-modify-write is needed.
+    pub(crate) fn expect_child(&self, fuel_counted: bool) -> u64 {
+        if !self.is_wasm() {
+            return self.stats.slices();
+        }
+        let by_fuel = self.starts_children_by_fuel(fuel_counted);
+        let mark = if by_fuel {
+            self.stats.fuel_used() + HEADSTART
+        } else {
+            self.stats.slices()
+        };
+        let gate = &self.start_gate;
+        gate.youngest
+            .store(if by_fuel { mark } else { 0 }, Ordering::Relaxed);
+        gate.children.store(true, Ordering::Relaxed);
+        mark
+    }
+
+    /// The process parks in a blocking host call: a yield point for every child.
     pub(crate) fn park_in(&self, call: HostCall, now_us: u64) {
         self.stats.enter(call, now_us);
         self.trace_park(call);
-        self.start_gate.open();
+        self.start_gate.open(u64::MAX);
     }
 
     /// The process's time slice ended (an epoch tick), its fuel use just published: a
     /// yield point for the children it has run far enough past.
     pub(crate) fn end_slice(&self) {
         self.stats.count_slice();
-        self.start_gate.open_some(self.stats.fuel_used());
+        self.start_gate.open(self.stats.fuel_used());
     }
 }
 
-/// Waits until `parent` has parked, ended, or run past `mark` (its fuel count, or its slice
-/// count when `fuel` is not counted), at most [`START_WAIT`]. The parent's yield points wake
+/// Waits until `parent` has parked, ended, or run past `mark` (see
+/// [`ProcessCell::expect_child`]), at most [`START_WAIT`]. The parent's yield points wake
 /// the children waiting; a child that looks later sees the parent moved on.
-pub(crate) async fn wait_for_yield(parent: &ProcessCell, mark: u64, fuel: bool) {
+pub(crate) async fn wait_for_yield(parent: &ProcessCell, mark: u64, fuel_counted: bool) {
+    let fuel = parent.starts_children_by_fuel(fuel_counted);
     let moved_on = || {
         parent.stats.status() != Status::Running
             || if fuel {

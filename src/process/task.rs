@@ -82,12 +82,7 @@ async fn execute(
 ) -> ExitReason {
     // What the parent does right after spawning this process comes first (start_gate).
     if let Some(parent) = cell.parent.and_then(|p| rt.cell(p)) {
-        super::start_gate::wait_for_yield(
-            &parent,
-            cell.parent_mark,
-            rt.config.count_fuel && parent.is_wasm(),
-        )
-        .await;
+        super::start_gate::wait_for_yield(&parent, cell.parent_mark, rt.config.count_fuel).await;
     }
     let fuel = cell.config.fuel_limit().unwrap_or(u64::MAX);
     let mut store = match new_store(&rt, &cell, module, fuel, fuel) {
