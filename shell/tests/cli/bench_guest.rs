@@ -22,6 +22,17 @@ fn the_bench_guest_spawns_on_grain() {
     let out = run(&["run", wasm.to_str().unwrap(), "--spawn", "50"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert!(figure(&out.stdout, "spawn_50") > 0.0);
+    // The ring alone, run after run (hops a multiple of the size, or the token never
+    // comes back as 0): one line each.
+    let out = run(&["run", wasm.to_str().unwrap(), "--ring", "10", "1000", "3"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let rings: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(rings.len(), 3, "{}", out.stdout);
+    assert!(
+        rings.iter().all(|l| figure(l, "ring") > 0.0),
+        "{}",
+        out.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,6 +63,11 @@ async fn the_bench_guest_runs_on_the_floor_which_reads_its_parked_memory() {
             .expect("the spawn run ends");
         assert!(figure(&out, "spawn_50") > 0.0);
         assert!(marks.is_empty(), "{marks:?}");
+        let (out, _) = floor
+            .main(&args(&["bench", "--ring", "10", "1000", "2"]))
+            .expect("the ring run ends");
+        assert_eq!(out.lines().count(), 2, "{out}");
+        assert!(figure(&out, "ring") > 0.0);
         // What the floor does not give traps if called, and ends the run with an error.
         let err = bare::Floor::new(
             &engine,

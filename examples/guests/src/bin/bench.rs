@@ -169,6 +169,21 @@ fn main() {
             .unwrap_or(10_000);
         return parked(n);
     }
+    if let Some(i) = args.iter().position(|a| a == "--ring") {
+        // `--ring N HOPS [RUNS]`: the ring of N processes alone, RUNS times in a row, one
+        // line each (how a ring's size and each run's layout move a hop, and cachegrind's
+        // counts per hop at two HOPS). HOPS must be a multiple of N: the token comes back to
+        // `main` every N hops, which stops when it reads 0 exactly (else the ring never ends).
+        let size = |k: usize, default: i64| -> i64 {
+            args.get(i + k)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(default)
+        };
+        for _ in 0..size(3, 1) {
+            println!("ring\t{:.1}\tns", ring(size(1, 1_000) as u64, size(2, 1_000_000)));
+        }
+        return;
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let scale = if quick { 10 } else { 1 };
     let report = |name: &str, value: f64, unit: &str| println!("{name}\t{value:.1}\t{unit}");
