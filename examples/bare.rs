@@ -33,12 +33,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mode = args.first().cloned().unwrap_or_default();
     if ["--rust", "--rust-cow", "--crowd"].contains(&mode.as_str()) {
-        // The runtime stays alive for its epoch ticker: every store yields at each tick, as
-        // grain's processes do (dropped, it stops the ticker, and the floor ran untimed).
-        let runtime = Runtime::new(RuntimeConfig::default())?;
-        let engine = match mode.as_str() {
-            "--rust-cow" => wasmtime_defaults()?,
-            _ => runtime.engine().clone(),
+        // grain's engine, with its runtime kept alive for the epoch ticker: every store
+        // yields at each tick, as grain's processes do (a dropped runtime stops the ticker).
+        let runtime = match mode.as_str() {
+            "--rust-cow" => None,
+            _ => Some(Runtime::new(RuntimeConfig::default())?),
+        };
+        let engine = match &runtime {
+            Some(runtime) => runtime.engine().clone(),
+            None => wasmtime_defaults()?,
         };
         return std::thread::spawn(move || match mode.as_str() {
             "--rust" | "--rust-cow" => rust(&engine, &args[1..]),

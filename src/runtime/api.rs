@@ -279,7 +279,8 @@ impl Runtime {
 
     /// The wasmtime engine its processes run on: fuel, epoch interruption and the arena's
     /// memories and stacks (`benches/bare` runs the benchmark workloads on it without grain,
-    /// as the floor under grain's figures).
+    /// as the floor under grain's figures). Its epoch advances only while this runtime
+    /// lives: keep the runtime, not just a clone of the engine, or its stores never yield.
     pub fn engine(&self) -> &wasmtime::Engine {
         &self.inner.engine
     }

@@ -156,6 +156,13 @@ fn spawn_sizes(sizes: &[u64]) {
     }
 }
 
+/// The number after `args[at]`, or `default`.
+fn number<T: std::str::FromStr>(args: &[String], at: usize, default: T) -> T {
+    args.get(at + 1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--spawn") {
@@ -163,24 +170,16 @@ fn main() {
         return spawn_sizes(&sizes);
     }
     if let Some(i) = args.iter().position(|a| a == "--parked") {
-        let n = args
-            .get(i + 1)
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(10_000);
-        return parked(n);
+        return parked(number(&args, i, 10_000));
     }
     if let Some(i) = args.iter().position(|a| a == "--ring") {
         // `--ring N HOPS [RUNS]`: the ring of N processes alone, RUNS times in a row, one
         // line each (how a ring's size and each run's layout move a hop, and cachegrind's
         // counts per hop at two HOPS). HOPS must be a multiple of N: the token comes back to
         // `main` every N hops, which stops when it reads 0 exactly (else the ring never ends).
-        let size = |k: usize, default: i64| -> i64 {
-            args.get(i + k)
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(default)
-        };
-        for _ in 0..size(3, 1) {
-            println!("ring\t{:.1}\tns", ring(size(1, 1_000) as u64, size(2, 1_000_000)));
+        let (n, hops) = (number(&args, i, 1_000), number(&args, i + 1, 1_000_000));
+        for _ in 0..number(&args, i + 2, 1u32) {
+            println!("ring\t{:.1}\tns", ring(n, hops));
         }
         return;
     }
